@@ -1,0 +1,108 @@
+"""The archive's git repository, driven through the `git` CLI."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from pathlib import Path
+from typing import Sequence
+
+from archive.errors import GitError, PushRejected
+
+COMMITTER_NAME = "ticket-archive"
+COMMITTER_EMAIL = "ticket-archive@localhost"
+# Remote URLs may embed credentials (https://user:token@host); git echoes them in errors.
+_URL_CREDENTIALS = re.compile(r"(\w+://)[^/@\s]+@")
+
+
+def _last_line(stderr: bytes) -> str:
+    lines = stderr.decode("utf-8", "replace").strip().splitlines() or ["no output"]
+    return _URL_CREDENTIALS.sub(r"\1***@", lines[-1])
+
+
+class GitRepo:
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+
+    def git(self, *args: str, input: bytes | None = None, check: bool = True) -> subprocess.CompletedProcess[bytes]:
+        env = dict(os.environ)
+        # Unattended: never prompt for credentials, never open an editor or pager.
+        env.update(GIT_TERMINAL_PROMPT="0", GIT_EDITOR="true", GIT_PAGER="cat", LC_ALL="C")
+        try:
+            result = subprocess.run(
+                ["git", "-C", str(self.path), *args],
+                input=input,
+                capture_output=True,
+                env=env,
+            )
+        except FileNotFoundError:
+            raise GitError("git is not installed or not on PATH; install git") from None
+        if check and result.returncode != 0:
+            raise GitError(f"git {args[0]} failed in {self.path}: {_last_line(result.stderr)}")
+        return result
+
+    def exists(self) -> bool:
+        return (self.path / ".git").exists()
+
+    def init(self) -> None:
+        self.path.mkdir(parents=True, exist_ok=True)
+        if not self.exists():
+            self.git("init", "--quiet", "--initial-branch=main")
+        # The archive grows to many thousands of files; git's index settings for that.
+        self.git("config", "feature.manyFiles", "true")
+        if not self.git("config", "user.name", check=False).stdout.strip():
+            self.git("config", "user.name", COMMITTER_NAME)
+        if not self.git("config", "user.email", check=False).stdout.strip():
+            self.git("config", "user.email", COMMITTER_EMAIL)
+
+    def add(self, paths: Sequence[str]) -> None:
+        if paths:
+            # -A also stages deletions of the given paths.
+            self.git("add", "-A", "--", *paths)
+
+    def uncommitted_paths(self, *pathspecs: str) -> list[str]:
+        out = self.git("status", "--porcelain", "-z", "--untracked-files=all", "--", *pathspecs).stdout.decode("utf-8", "replace")
+        paths = []
+        for entry in out.split("\0"):
+            if len(entry) > 3:
+                paths.append(entry[3:])
+        return paths
+
+    def has_staged_changes(self) -> bool:
+        return self.git("diff", "--cached", "--quiet", check=False).returncode != 0
+
+    def commit(self, message: str) -> str | None:
+        """Commit what is staged; None when nothing is."""
+        if not self.has_staged_changes():
+            return None
+        self.git("commit", "--quiet", "--no-verify", "-F", "-", input=message.encode("utf-8"))
+        return self.head()
+
+    def head(self) -> str | None:
+        result = self.git("rev-parse", "--verify", "--quiet", "HEAD", check=False)
+        return result.stdout.decode().strip() or None
+
+    def commit_count(self) -> int:
+        if self.head() is None:
+            return 0
+        return int(self.git("rev-list", "--count", "HEAD").stdout.decode().strip())
+
+    def push(self, remote: str | None = None) -> None:
+        remote = remote or self._default_remote()
+        branch = self.git("symbolic-ref", "--short", "HEAD").stdout.decode().strip()
+        result = self.git("push", "--quiet", remote, f"HEAD:refs/heads/{branch}", check=False)
+        if result.returncode != 0:
+            err = result.stderr.decode("utf-8", "replace")
+            if "non-fast-forward" in err or "rejected" in err or "fetch first" in err:
+                raise PushRejected(
+                    f"the remote {remote!r} rejected the push (it has commits this archive lacks); "
+                    "the local commit is kept: pull/rebase the archive or fix the remote, then rerun with --push"
+                )
+            raise GitError(f"git push to {remote!r} failed: {_last_line(result.stderr)}")
+
+    def _default_remote(self) -> str:
+        remotes = self.git("remote").stdout.decode().split()
+        if not remotes:
+            raise GitError(f"--push needs a remote: run `git -C {self.path} remote add origin URL`")
+        return "origin" if "origin" in remotes else remotes[0]

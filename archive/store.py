@@ -1,0 +1,148 @@
+"""The archive on disk: ticket files, the run state, and the one commit per run.
+
+Files are written atomically (temp file in the same directory, fsync, rename)
+and only when their bytes change. The export state (the incremental cursor)
+lives in `.ticket-archive/state.json` and is committed together with the
+ticket files, so data and state never disagree.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from archive.errors import ArchiveError
+from archive.render import render_ticket
+from archive.repo import GitRepo
+from redaction.models import RedactedTicket
+
+STATE_DIR = ".ticket-archive"
+STATE_FILE = f"{STATE_DIR}/state.json"
+TICKETS_DIR = "tickets"
+GITIGNORE = (
+    "# Caches rebuilt from the ticket files, locks and temp files of a killed run; never committed.\n"
+    ".ticket-archive/cache/\n.ticket-archive/*.lock\n*.tmp\n"
+)
+
+
+def write_atomic(path: Path, data: bytes) -> bool:
+    """Write `data` to `path` unless it already holds exactly that; True when written."""
+    try:
+        if path.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return True
+
+
+class Archive:
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path).expanduser().resolve()
+        self.repo = GitRepo(self.path)
+        self._changed: set[str] = set()
+
+    def open(self) -> "Archive":
+        """Create the archive (a git repo) when missing; idempotent."""
+        if self.path.exists() and not self.path.is_dir():
+            raise ArchiveError(f"{self.path} is a file; --archive must name a directory")
+        try:
+            self.repo.init()
+        except OSError as exc:
+            raise ArchiveError(f"cannot create the archive at {self.path}: {exc.strerror}") from None
+        self._write(".gitignore", GITIGNORE.encode())
+        # Files a killed run wrote but did not commit belong to the next commit.
+        self._changed.update(self.repo.uncommitted_paths(TICKETS_DIR, STATE_FILE))
+        return self
+
+    # -- tickets ----------------------------------------------------------
+
+    def ticket_relpath(self, ticket: RedactedTicket) -> str:
+        created = ticket.created_at
+        return f"{TICKETS_DIR}/{created.year:04d}/{created.month:02d}/{ticket.id}.md"
+
+    def find_ticket(self, ticket_id: int) -> list[str]:
+        root = self.path / TICKETS_DIR
+        return sorted(str(p.relative_to(self.path)) for p in root.glob(f"*/*/{int(ticket_id)}.md"))
+
+    def write_ticket(self, ticket: RedactedTicket) -> bool:
+        """Render and write one ticket; True when its file changed."""
+        relpath = self.ticket_relpath(ticket)
+        changed = self._write(relpath, render_ticket(ticket))
+        # A ticket whose created_at moved would otherwise exist twice.
+        for stale in self.find_ticket(ticket.id):
+            if stale != relpath:
+                self._remove(stale)
+                changed = True
+        return changed
+
+    def remove_ticket(self, ticket_id: int) -> bool:
+        removed = False
+        for relpath in self.find_ticket(ticket_id):
+            self._remove(relpath)
+            removed = True
+        return removed
+
+    def read_ticket(self, ticket_id: int) -> str | None:
+        paths = self.find_ticket(ticket_id)
+        return (self.path / paths[0]).read_text("utf-8") if paths else None
+
+    # -- state and commits ------------------------------------------------
+
+    def read_state(self) -> dict[str, Any]:
+        try:
+            data = json.loads((self.path / STATE_FILE).read_text("utf-8"))
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError) as exc:
+            raise ArchiveError(
+                f"{self.path / STATE_FILE} is unreadable ({type(exc).__name__}); restore it with "
+                f"`git -C {self.path} checkout -- {STATE_FILE}`"
+            ) from None
+        return data if isinstance(data, dict) else {}
+
+    def write_state(self, state: dict[str, Any]) -> bool:
+        data = json.dumps(state, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        return self._write(STATE_FILE, data.encode("utf-8"))
+
+    @property
+    def pending_changes(self) -> int:
+        return len(self._changed)
+
+    def commit(self, message: str) -> str | None:
+        """Stage what this run changed and commit it; None when nothing changed."""
+        if not self._changed:
+            return None
+        self.repo.add(sorted(self._changed))
+        sha = self.repo.commit(message)
+        self._changed.clear()
+        return sha
+
+    def push(self) -> None:
+        self.repo.push()
+
+    def _write(self, relpath: str, data: bytes) -> bool:
+        try:
+            changed = write_atomic(self.path / relpath, data)
+        except OSError as exc:
+            raise ArchiveError(f"cannot write {relpath} in {self.path}: {exc.strerror}") from None
+        if changed:
+            self._changed.add(relpath)
+        return changed
+
+    def _remove(self, relpath: str) -> None:
+        (self.path / relpath).unlink(missing_ok=True)
+        self._changed.add(relpath)

@@ -1,0 +1,334 @@
+"""The Zendesk Support API client: one session, one retry policy, every pagination style.
+
+All `requests` exceptions are translated to `exporter.errors` here and nowhere
+else. Retries are one tenacity policy: a 429 waits for `Retry-After` (or a
+default when Zendesk omits it) and no request leaves before that expires; 5xx,
+connection resets, timeouts and truncated bodies back off exponentially with
+jitter; the number of attempts is bounded. A 504 or a timeout on a paged
+request retries with half the page size, since big pages are what time out.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator, Mapping
+from urllib.parse import urlsplit
+
+import requests
+from tenacity import (
+    RetryCallState,
+    Retrying,
+    retry_if_exception_type,
+    stop_after_attempt,
+    wait_exponential_jitter,
+)
+
+from exporter.config import ZendeskConfig
+from exporter.errors import (
+    AuthenticationError,
+    BadResponse,
+    InvalidCursor,
+    NotFound,
+    RateLimited,
+    ZendeskError,
+    ZendeskServerError,
+    ZendeskUnreachable,
+)
+
+log = logging.getLogger("ticket_archive.http")
+
+USER_AGENT = "ticket-archive/0.1 (+https://github.com/ticket-archive)"
+RETRYABLE = (RateLimited, ZendeskServerError, ZendeskUnreachable, BadResponse)
+MIN_PAGE_SIZE = 10
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    max_attempts: int = 8
+    # Zendesk sometimes sends a 429 without Retry-After; a minute is its window.
+    default_retry_after: float = 60.0
+    backoff_initial: float = 1.0
+    backoff_max: float = 60.0
+    jitter: float = 1.0
+    connect_timeout: float = 10.0
+    read_timeout: float = 120.0
+
+
+@dataclass
+class ClientStats:
+    requests: int = 0
+    retries: int = 0
+    rate_limited: int = 0
+    statuses: dict[int, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ExportPage:
+    """One page of the cursor-based incremental ticket export, side-loads included."""
+
+    tickets: list[dict[str, Any]]
+    users: list[dict[str, Any]]
+    organizations: list[dict[str, Any]]
+    metric_sets: list[dict[str, Any]]
+    after_cursor: str | None
+    end_of_stream: bool
+
+
+def parse_retry_after(value: str | None, now: Callable[[], float] = time.time) -> float | None:
+    """Retry-After is seconds, or an HTTP date; None when absent or unreadable."""
+    if value is None or not value.strip():
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - now())
+
+
+class ZendeskClient:
+    def __init__(
+        self,
+        config: ZendeskConfig,
+        *,
+        policy: RetryPolicy | None = None,
+        session: requests.Session | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.config = config
+        self.policy = policy or RetryPolicy()
+        self.stats = ClientStats()
+        self._sleep = sleep
+        self._clock = clock
+        self._session = session or requests.Session()
+        self._session.headers.update(
+            {
+                "Authorization": config.authorization,
+                "Accept": "application/json",
+                "User-Agent": USER_AGENT,
+            }
+        )
+        self._not_before = 0.0
+        self._lock = threading.Lock()
+
+    def close(self) -> None:
+        self._session.close()
+
+    def __enter__(self) -> "ZendeskClient":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- requests ---------------------------------------------------------
+
+    def get_json(
+        self,
+        path_or_url: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        page_size_param: str | None = None,
+    ) -> dict[str, Any]:
+        """GET with the retry policy; returns the decoded JSON object."""
+        url = path_or_url if "://" in path_or_url else self.config.base_url + path_or_url
+        # Mutable on purpose: a timeout shrinks the page size for the next attempt.
+        attempt_params = dict(params or {})
+        retrying = Retrying(
+            retry=retry_if_exception_type(RETRYABLE),
+            wait=self._wait,
+            stop=stop_after_attempt(self.policy.max_attempts),
+            sleep=self._sleep,
+            before_sleep=lambda state: self._before_retry(state, attempt_params, page_size_param),
+            reraise=True,
+        )
+        return retrying(self._send, url, attempt_params)
+
+    def _wait(self, state: RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        if isinstance(exc, RateLimited):
+            return exc.retry_after if exc.retry_after is not None else self.policy.default_retry_after
+        backoff = wait_exponential_jitter(
+            initial=self.policy.backoff_initial, max=self.policy.backoff_max, jitter=self.policy.jitter
+        )
+        return backoff(state)
+
+    def _before_retry(self, state: RetryCallState, params: dict[str, Any], page_size_param: str | None) -> None:
+        self.stats.retries += 1
+        exc = state.outcome.exception() if state.outcome else None
+        shrink = (isinstance(exc, ZendeskUnreachable) and exc.timeout) or (
+            isinstance(exc, ZendeskServerError) and exc.status == 504
+        )
+        if shrink and page_size_param and page_size_param in params:
+            params[page_size_param] = max(MIN_PAGE_SIZE, int(params[page_size_param]) // 2)
+        log.info(
+            "retrying %s after %s (attempt %d of %d, waiting %.1f s)",
+            getattr(exc, "path", "?"),
+            _describe(exc),
+            state.attempt_number,
+            self.policy.max_attempts,
+            state.next_action.sleep if state.next_action else 0.0,
+        )
+
+    def _wait_for_rate_limit(self) -> None:
+        # Never send before a Retry-After we were given has expired, whoever asks.
+        with self._lock:
+            remaining = self._not_before - self._clock()
+        if remaining > 0:
+            self._sleep(remaining)
+
+    def _send(self, url: str, params: Mapping[str, Any]) -> dict[str, Any]:
+        self._wait_for_rate_limit()
+        path = urlsplit(url).path
+        self.stats.requests += 1
+        started = self._clock()
+        try:
+            response = self._session.get(
+                url,
+                params=params,
+                timeout=(self.policy.connect_timeout, self.policy.read_timeout),
+            )
+            status = response.status_code
+            body = response.content if status < 300 else b""
+        except requests.Timeout:
+            raise ZendeskUnreachable(f"Zendesk did not answer in time on {path}", path=path, timeout=True) from None
+        except requests.RequestException as exc:
+            raise ZendeskUnreachable(
+                f"cannot reach Zendesk on {path} ({type(exc).__name__}); check ZENDESK_SUBDOMAIN / ZENDESK_BASE_URL and the network",
+                path=path,
+            ) from None
+        self.stats.statuses[status] = self.stats.statuses.get(status, 0) + 1
+        log.debug("GET %s -> %d (%.2f s)", path, status, self._clock() - started)
+
+        if status == 429:
+            retry_after = parse_retry_after(response.headers.get("Retry-After"))
+            wait = retry_after if retry_after is not None else self.policy.default_retry_after
+            self.stats.rate_limited += 1
+            with self._lock:
+                self._not_before = max(self._not_before, self._clock() + wait)
+            raise RateLimited(f"Zendesk rate limit hit on {path}", retry_after=retry_after, path=path)
+        if status in (401, 403):
+            what = "the credentials" if status == 401 else "access (the user needs admin rights for exports)"
+            raise AuthenticationError(
+                f"Zendesk refused {what} with {status} on {path}; check ZENDESK_EMAIL/ZENDESK_API_TOKEN or ZENDESK_OAUTH_TOKEN"
+            )
+        if status == 404:
+            raise NotFound(f"not found: {path}", status=status, path=path)
+        if status >= 500:
+            raise ZendeskServerError(f"Zendesk answered {status} on {path}", status=status, path=path)
+        if status >= 400:
+            if status == 400 and "cursor" in params:
+                raise InvalidCursor(
+                    f"Zendesk refused the saved cursor on {path} (400); the export restarts from the last committed point",
+                    status=status,
+                    path=path,
+                )
+            raise ZendeskError(f"Zendesk answered {status} on {path}", status=status, path=path)
+        try:
+            data = response.json() if body else None
+        except ValueError:
+            data = None
+        if not isinstance(data, dict):
+            raise BadResponse(f"Zendesk sent a body that is not a JSON object on {path}", status=status, path=path)
+        return data
+
+    # -- pagination -------------------------------------------------------
+
+    def iter_pages(
+        self, path: str, params: Mapping[str, Any] | None = None, *, page_size_param: str | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """Follow Zendesk's cursor pagination (`meta.has_more`, `links.next`) or
+        offset pagination (`next_page`) until the last page."""
+        data = self.get_json(path, params, page_size_param=page_size_param)
+        while True:
+            yield data
+            meta = data.get("meta") or {}
+            links = data.get("links") or {}
+            if "has_more" in meta:
+                next_url = links.get("next") if meta.get("has_more") else None
+            else:
+                next_url = data.get("next_page")
+            if not next_url:
+                return
+            data = self.get_json(next_url)
+
+    def iter_ticket_export(
+        self,
+        *,
+        cursor: str | None = None,
+        start_time: int = 0,
+        include: str = "users,organizations,metric_sets",
+        per_page: int = 1000,
+    ) -> Iterator[ExportPage]:
+        """Cursor-based incremental ticket export, from a saved cursor or a start time."""
+        params: dict[str, Any] = {"include": include, "per_page": per_page}
+        if cursor:
+            params["cursor"] = cursor
+        else:
+            params["start_time"] = int(start_time)
+        while True:
+            data = self.get_json("/api/v2/incremental/tickets/cursor.json", params, page_size_param="per_page")
+            page = ExportPage(
+                tickets=list(data.get("tickets") or ()),
+                users=list(data.get("users") or ()),
+                organizations=list(data.get("organizations") or ()),
+                metric_sets=list(data.get("metric_sets") or ()),
+                after_cursor=data.get("after_cursor") or params.get("cursor"),
+                end_of_stream=bool(data.get("end_of_stream", True)),
+            )
+            yield page
+            if page.end_of_stream or not data.get("after_cursor"):
+                return
+            params = {"include": include, "per_page": per_page, "cursor": data["after_cursor"]}
+
+    def fetch_comments(self, ticket_id: int, *, page_size: int = 100) -> tuple[list[dict], list[dict]]:
+        """Every comment of a ticket, oldest first, and the users side-loaded with them.
+
+        Raises NotFound for a deleted ticket."""
+        comments: list[dict] = []
+        users: list[dict] = []
+        params = {"page[size]": page_size, "include": "users"}
+        for data in self.iter_pages(
+            f"/api/v2/tickets/{int(ticket_id)}/comments.json", params, page_size_param="page[size]"
+        ):
+            comments.extend(data.get("comments") or ())
+            users.extend(data.get("users") or ())
+        return comments, users
+
+    def show_many(self, ticket_ids: list[int], include: str = "users,organizations,metric_sets") -> ExportPage:
+        """Current state of up to 100 tickets, side-loads included (for retrying withheld ones)."""
+        data = self.get_json(
+            "/api/v2/tickets/show_many.json",
+            {"ids": ",".join(str(int(i)) for i in ticket_ids[:100]), "include": include},
+        )
+        return ExportPage(
+            tickets=list(data.get("tickets") or ()),
+            users=list(data.get("users") or ()),
+            organizations=list(data.get("organizations") or ()),
+            metric_sets=list(data.get("metric_sets") or ()),
+            after_cursor=None,
+            end_of_stream=True,
+        )
+
+    def ticket_field_titles(self) -> dict[int, str]:
+        titles: dict[int, str] = {}
+        for data in self.iter_pages("/api/v2/ticket_fields.json", {"page[size]": 100}):
+            for f in data.get("ticket_fields") or ():
+                titles[int(f["id"])] = str(f.get("title") or f"field_{f['id']}")
+        return titles
+
+
+def _describe(exc: BaseException | None) -> str:
+    if isinstance(exc, RateLimited):
+        return "429"
+    if isinstance(exc, ZendeskError) and exc.status:
+        return str(exc.status)
+    return type(exc).__name__ if exc else "?"

@@ -1,0 +1,67 @@
+"""Errors of the exporter stage.
+
+    ExportError                    anything that stops talking to Zendesk
+     ├── ConfigError               missing or invalid settings (exit 2)
+     ├── AuthenticationError       401/403: wrong or under-privileged credentials (exit 3)
+     ├── ZendeskError              a request failed for good (exit 4)
+     │    ├── RateLimited          429; carries retry_after in seconds
+     │    ├── ZendeskServerError   5xx
+     │    ├── ZendeskUnreachable   connection refused/reset, timeouts
+     │    ├── BadResponse          a body that is not the JSON we asked for
+     │    └── InvalidCursor        the saved cursor was refused (400)
+
+`requests` exceptions are translated once, in `exporter.client`. Messages carry
+the endpoint path, status codes and what to do; never response bodies, ticket
+text or credentials.
+"""
+
+from __future__ import annotations
+
+
+class ExportError(Exception):
+    """Root of the exporter's errors."""
+
+
+class ConfigError(ExportError):
+    """Configuration is missing or invalid; the message says what to set."""
+
+
+class AuthenticationError(ExportError):
+    """Zendesk refused the credentials (401) or their permissions (403)."""
+
+
+class ZendeskError(ExportError):
+    """A request to Zendesk failed after the retries allowed."""
+
+    def __init__(self, message: str, *, status: int | None = None, path: str | None = None):
+        super().__init__(message)
+        self.status = status
+        self.path = path
+
+
+class RateLimited(ZendeskError):
+    def __init__(self, message: str, *, retry_after: float | None, path: str | None = None):
+        super().__init__(message, status=429, path=path)
+        self.retry_after = retry_after
+
+
+class ZendeskServerError(ZendeskError):
+    pass
+
+
+class ZendeskUnreachable(ZendeskError):
+    def __init__(self, message: str, *, path: str | None = None, timeout: bool = False):
+        super().__init__(message, path=path)
+        self.timeout = timeout
+
+
+class BadResponse(ZendeskError):
+    pass
+
+
+class InvalidCursor(ZendeskError):
+    pass
+
+
+class NotFound(ZendeskError):
+    """404: the record does not exist (deleted tickets' comments answer this)."""

@@ -1,0 +1,260 @@
+"""The export and backfill jobs: Zendesk stream → redaction → archive, one commit per run.
+
+This module and `exporter.cli` are the application layer, the one place that
+wires the three stages together; the rest of `exporter/` knows nothing of
+redaction or the archive.
+
+Choices a reader of the archive should know:
+- A ticket whose latest state is `deleted` is removed from the archive.
+- A ticket reopened after it was archived keeps its last solved version in the
+  archive until it is solved again: the case and its resolution stay findable,
+  and the next solve replaces the file.
+- A ticket that cannot be redacted is withheld (fail closed): not written, named
+  in the summary, remembered in the state and retried on the next run.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, time as dtime, timedelta, timezone
+from typing import Callable, Iterable, Protocol
+
+from archive.store import Archive
+from exporter.client import ZendeskClient
+from exporter.errors import AuthenticationError, NotFound
+from exporter.models import Ticket
+from exporter.stream import TicketChange, TicketStream
+from redaction.errors import ModelUnavailable, RedactionError
+from redaction.models import RedactedTicket
+
+log = logging.getLogger("ticket_archive.jobs")
+
+
+class TicketRedactor(Protocol):
+    def redact_ticket(self, ticket: Ticket) -> RedactedTicket: ...
+
+
+@dataclass
+class RunSummary:
+    mode: str
+    fetched: int = 0
+    written: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    skipped: int = 0
+    out_of_range: int = 0
+    withheld: set[int] = field(default_factory=set)
+    redactions: Counter[str] = field(default_factory=Counter)
+    requests: int = 0
+    retries: int = 0
+    seconds: float = 0.0
+    commit: str | None = None
+    pushed: bool = False
+    cursor_restarted: bool = False
+
+    def line(self) -> str:
+        redacted = ", ".join(f"{k} {v}" for k, v in sorted(self.redactions.items())) or "none"
+        parts = [
+            f"{self.mode}: fetched {self.fetched}",
+            f"written {self.written}",
+            f"unchanged {self.unchanged}",
+            f"removed {self.removed}",
+            f"skipped {self.skipped}",
+        ]
+        if self.mode == "backfill":
+            parts.append(f"outside range {self.out_of_range}")
+        parts += [
+            f"withheld {len(self.withheld)}",
+            f"redactions: {redacted}",
+            f"requests {self.requests}",
+            f"retries {self.retries}",
+            f"{self.seconds:.1f} s",
+            f"commit {self.commit[:12] if self.commit else 'none'}",
+        ]
+        if self.pushed:
+            parts.append("pushed")
+        return "; ".join(parts)
+
+
+Progress = Callable[[RunSummary], None]
+
+
+def day_start(day: date) -> datetime:
+    return datetime.combine(day, dtime.min, tzinfo=timezone.utc)
+
+
+class _Applier:
+    """Applies stream changes to the archive and counts what happened."""
+
+    def __init__(
+        self,
+        archive: Archive,
+        redactor: TicketRedactor,
+        summary: RunSummary,
+        progress: Progress | None,
+        accept: Callable[[Ticket], bool] = lambda t: True,
+        forgotten: Iterable[int] = (),
+    ) -> None:
+        self.archive = archive
+        self.redactor = redactor
+        self.summary = summary
+        self.progress = progress
+        self.accept = accept
+        self.forgotten = frozenset(int(i) for i in forgotten)
+
+    def apply_all(self, changes: Iterable[TicketChange]) -> None:
+        for change in changes:
+            self.apply(change)
+            if self.progress:
+                self.progress(self.summary)
+
+    def apply(self, change: TicketChange) -> None:
+        s = self.summary
+        s.fetched += 1
+        if change.deleted:
+            s.withheld.discard(change.ticket_id)
+            if self.archive.remove_ticket(change.ticket_id):
+                s.removed += 1
+                log.info("ticket %d deleted in Zendesk: removed from the archive", change.ticket_id)
+            return
+        ticket = change.ticket
+        if ticket is None or ticket.id in self.forgotten:
+            s.skipped += 1
+            return
+        if not self.accept(ticket):
+            s.out_of_range += 1
+            return
+        try:
+            redacted = self.redactor.redact_ticket(ticket)
+        except ModelUnavailable:
+            raise
+        except RedactionError as exc:
+            s.withheld.add(ticket.id)
+            log.warning("ticket %d withheld: %s", ticket.id, exc)
+            return
+        s.withheld.discard(ticket.id)
+        s.redactions.update(redacted.redactions)
+        if self.archive.write_ticket(redacted):
+            s.written += 1
+        else:
+            s.unchanged += 1
+
+
+def _field_titles(client: ZendeskClient) -> dict[int, str]:
+    try:
+        return client.ticket_field_titles()
+    except (NotFound, AuthenticationError):
+        # Custom field titles are a nicety; an agent without access to them still exports.
+        log.warning("cannot list ticket fields; custom fields are archived as field_<id>")
+        return {}
+
+
+def _finish(
+    archive: Archive, client: ZendeskClient, summary: RunSummary, message: str, push: bool, started: float
+) -> RunSummary:
+    summary.requests = client.stats.requests
+    summary.retries = client.stats.retries
+    summary.commit = archive.commit(message)
+    if push:
+        archive.push()
+        summary.pushed = True
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+def run_export(
+    client: ZendeskClient,
+    redactor: TicketRedactor,
+    archive: Archive,
+    *,
+    since: date | None = None,
+    push: bool = False,
+    progress: Progress | None = None,
+) -> RunSummary:
+    """The nightly job: continue the incremental export from the saved cursor."""
+    started = time.monotonic()
+    archive.open()
+    state = archive.read_state()
+    nightly = dict(state.get("nightly") or {})
+    summary = RunSummary(mode="export", withheld=set(int(i) for i in state.get("withheld") or ()))
+    start_time = int(day_start(since).timestamp()) if since else 0
+    stream = TicketStream(
+        client,
+        cursor=nightly.get("cursor"),
+        start_time=int(nightly.get("high_water") or start_time),
+        field_titles=_field_titles(client),
+    )
+    applier = _Applier(archive, redactor, summary, progress, forgotten=state.get("forgotten") or ())
+    if summary.withheld:
+        log.info("retrying %d withheld ticket(s)", len(summary.withheld))
+        applier.apply_all(stream.refetch(sorted(summary.withheld)))
+    applier.apply_all(stream)
+    summary.cursor_restarted = stream.restarted
+
+    if stream.tickets_seen or not nightly.get("cursor"):
+        nightly["cursor"] = stream.cursor
+        nightly["high_water"] = max(stream.high_water, int(nightly.get("high_water") or 0))
+    state["nightly"] = nightly
+    state["withheld"] = sorted(summary.withheld)
+    archive.write_state(state)
+    message = (
+        f"export: {summary.written} written, {summary.removed} removed, {len(summary.withheld)} withheld\n\n"
+        f"{summary.fetched} ticket changes fetched from Zendesk."
+    )
+    return _finish(archive, client, summary, message, push, started)
+
+
+def run_backfill(
+    client: ZendeskClient,
+    redactor: TicketRedactor,
+    archive: Archive,
+    *,
+    since: date,
+    until: date,
+    push: bool = False,
+    progress: Progress | None = None,
+) -> RunSummary:
+    """Archive every solved/closed ticket solved in [since, until] (UTC days, inclusive).
+
+    Walks the incremental export from `since` (a ticket solved then was updated
+    then or later) and filters on solved_at; it has no 1,000-result cap and
+    leaves the nightly cursor alone."""
+    started = time.monotonic()
+    archive.open()
+    lo, hi = day_start(since), day_start(until) + timedelta(days=1)
+    summary = RunSummary(mode="backfill")
+    stream = TicketStream(client, start_time=int(lo.timestamp()), field_titles=_field_titles(client))
+
+    def in_range(ticket: Ticket) -> bool:
+        return ticket.solved_at is not None and lo <= ticket.solved_at < hi
+
+    state = archive.read_state()
+    forgotten = state.get("forgotten") or ()
+    _Applier(archive, redactor, summary, progress, accept=in_range, forgotten=forgotten).apply_all(stream)
+    if summary.withheld:
+        state["withheld"] = sorted(set(state.get("withheld") or ()) | summary.withheld)
+        archive.write_state(state)
+    message = (
+        f"backfill {since.isoformat()}..{until.isoformat()}: {summary.written} written, "
+        f"{summary.removed} removed, {len(summary.withheld)} withheld"
+    )
+    return _finish(archive, client, summary, message, push, started)
+
+
+def forget_ticket(archive: Archive, ticket_id: int, *, push: bool = False) -> str | None:
+    """Remove one ticket from the archive for good and commit; None when nothing changed.
+
+    The id is remembered in the state so later exports and backfills skip it."""
+    archive.open()
+    archive.remove_ticket(ticket_id)
+    state = archive.read_state()
+    state["forgotten"] = sorted(set(state.get("forgotten") or ()) | {int(ticket_id)})
+    state["withheld"] = sorted(set(state.get("withheld") or ()) - {int(ticket_id)})
+    archive.write_state(state)
+    sha = archive.commit(f"forget ticket {int(ticket_id)}")
+    if push:
+        archive.push()
+    return sha

@@ -1,0 +1,42 @@
+"""Redacted ticket records: the only kind of record the archive accepts.
+
+Every string here has passed through the redaction pipeline. Instances are made
+by `redaction.redact_ticket`; nothing else in the project should build one from
+unredacted text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Mapping
+
+
+@dataclass(frozen=True)
+class RedactedComment:
+    created_at: datetime
+    author: str  # a placeholder such as <PERSON_1> for customers; the agent's name when kept
+    author_role: str  # "customer" or "agent"
+    public: bool
+    body: str
+    attachments: tuple[str, ...] = ()  # redacted file names; never URLs
+
+
+@dataclass(frozen=True)
+class RedactedTicket:
+    id: int
+    title: str
+    status: str
+    created_at: datetime
+    updated_at: datetime
+    solved_at: datetime | None
+    url: str
+    priority: str | None = None
+    type: str | None = None
+    channel: str | None = None
+    tags: tuple[str, ...] = ()
+    # Zendesk field title (or "field_<id>") -> redacted value, in field-id order.
+    custom_fields: tuple[tuple[str, str], ...] = ()
+    comments: tuple[RedactedComment, ...] = ()
+    # Findings replaced, by entity type (EMAIL, PERSON, SECRET, ...).
+    redactions: Mapping[str, int] = field(default_factory=dict)
