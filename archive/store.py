@@ -8,19 +8,22 @@ ticket files, so data and state never disagree.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
-from archive.errors import ArchiveError
+from archive.errors import ArchiveError, ArchiveLocked
 from archive.render import render_ticket
 from archive.repo import GitRepo
 from redaction.models import RedactedTicket
 
 STATE_DIR = ".ticket-archive"
 STATE_FILE = f"{STATE_DIR}/state.json"
+LOCK_FILE = f"{STATE_DIR}/run.lock"
 TICKETS_DIR = "tickets"
 GITIGNORE = (
     "# Caches rebuilt from the ticket files, locks and temp files of a killed run; never committed.\n"
@@ -67,6 +70,37 @@ class Archive:
         # Files a killed run wrote but did not commit belong to the next commit.
         self._changed.update(self.repo.uncommitted_paths(TICKETS_DIR, STATE_FILE))
         return self
+
+    @contextlib.contextmanager
+    def locked(self) -> Iterator["Archive"]:
+        """Hold the archive's run lock, so two runs never write at once.
+
+        An OS lock (flock) rather than a pid file: the kernel drops it when its
+        process dies, so a lock left by a killed run is never stale."""
+        lock_path = self.path / LOCK_FILE
+        try:
+            lock_path.parent.mkdir(parents=True, exist_ok=True)
+            handle = open(lock_path, "a+")
+        except OSError as exc:
+            raise ArchiveError(f"cannot use {self.path} as the archive: {exc.strerror}") from None
+        with handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                handle.seek(0)
+                holder = handle.read().strip() or "another process"
+                raise ArchiveLocked(
+                    f"another ticket-archive run ({holder}) is using {self.path}; wait for it to finish"
+                ) from None
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"pid {os.getpid()}\n")
+            handle.flush()
+            try:
+                yield self
+            finally:
+                handle.truncate(0)
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
     # -- tickets ----------------------------------------------------------
 

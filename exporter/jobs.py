@@ -175,8 +175,20 @@ def run_export(
     progress: Progress | None = None,
 ) -> RunSummary:
     """The nightly job: continue the incremental export from the saved cursor."""
+    with archive.locked():
+        return _export(client, redactor, archive.open(), since=since, push=push, progress=progress)
+
+
+def _export(
+    client: ZendeskClient,
+    redactor: TicketRedactor,
+    archive: Archive,
+    *,
+    since: date | None,
+    push: bool,
+    progress: Progress | None,
+) -> RunSummary:
     started = time.monotonic()
-    archive.open()
     state = archive.read_state()
     nightly = dict(state.get("nightly") or {})
     summary = RunSummary(mode="export", withheld=set(int(i) for i in state.get("withheld") or ()))
@@ -222,8 +234,21 @@ def run_backfill(
     Walks the incremental export from `since` (a ticket solved then was updated
     then or later) and filters on solved_at; it has no 1,000-result cap and
     leaves the nightly cursor alone."""
+    with archive.locked():
+        return _backfill(client, redactor, archive.open(), since=since, until=until, push=push, progress=progress)
+
+
+def _backfill(
+    client: ZendeskClient,
+    redactor: TicketRedactor,
+    archive: Archive,
+    *,
+    since: date,
+    until: date,
+    push: bool,
+    progress: Progress | None,
+) -> RunSummary:
     started = time.monotonic()
-    archive.open()
     lo, hi = day_start(since), day_start(until) + timedelta(days=1)
     summary = RunSummary(mode="backfill")
     stream = TicketStream(client, start_time=int(lo.timestamp()), field_titles=_field_titles(client))
@@ -248,13 +273,14 @@ def forget_ticket(archive: Archive, ticket_id: int, *, push: bool = False) -> st
     """Remove one ticket from the archive for good and commit; None when nothing changed.
 
     The id is remembered in the state so later exports and backfills skip it."""
-    archive.open()
-    archive.remove_ticket(ticket_id)
-    state = archive.read_state()
-    state["forgotten"] = sorted(set(state.get("forgotten") or ()) | {int(ticket_id)})
-    state["withheld"] = sorted(set(state.get("withheld") or ()) - {int(ticket_id)})
-    archive.write_state(state)
-    sha = archive.commit(f"forget ticket {int(ticket_id)}")
-    if push:
-        archive.push()
-    return sha
+    with archive.locked():
+        archive.open()
+        archive.remove_ticket(ticket_id)
+        state = archive.read_state()
+        state["forgotten"] = sorted(set(state.get("forgotten") or ()) | {int(ticket_id)})
+        state["withheld"] = sorted(set(state.get("withheld") or ()) - {int(ticket_id)})
+        archive.write_state(state)
+        sha = archive.commit(f"forget ticket {int(ticket_id)}")
+        if push:
+            archive.push()
+        return sha

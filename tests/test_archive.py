@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import subprocess
+import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
 import frontmatter
 import pytest
 
-from archive.errors import GitError, RenderError
+from archive.errors import ArchiveLocked, GitError, RenderError
 from archive.facts import find_services, find_versions
 from archive.render import render_ticket
 from archive.store import Archive
@@ -184,3 +185,28 @@ def test_push_without_remote_says_how_to_add_one(tmp_path: Path) -> None:
     archive = Archive(tmp_path / "a").open()
     with pytest.raises(GitError, match="remote add origin"):
         archive.push()
+
+
+def test_second_run_is_locked_out_and_lock_dies_with_its_process(tmp_path: Path) -> None:
+    archive = Archive(tmp_path / "a")
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from archive.store import Archive\n"
+            "with Archive(sys.argv[1]).locked():\n    print('locked', flush=True); time.sleep(60)",
+            str(archive.path),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        with pytest.raises(ArchiveLocked, match=f"pid {holder.pid}"):
+            with archive.locked():
+                pass
+    finally:
+        holder.kill()
+        holder.wait()
+    with archive.locked():  # the kernel released the dead process's lock
+        pass

@@ -1,0 +1,248 @@
+"""The `ticket-archive` command line: a thin layer over the library.
+
+Each command parses its options, builds the client, redactor and archive, calls
+one library function and prints a summary. Errors become one line on stderr
+and an exit code:
+
+    0  ok
+    1  finished, but some tickets were withheld (redaction failed; retried next run)
+    2  configuration or usage error
+    3  Zendesk refused the credentials (401/403)
+    4  Zendesk failed or was unreachable after retries
+    5  the archive or git failed
+    6  the redaction engine (spaCy model) is unavailable
+    7  another run holds the archive's lock
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Iterator, Optional
+
+import typer
+
+from archive.errors import ArchiveError, ArchiveLocked
+from archive.store import Archive
+from exporter.client import ZendeskClient
+from exporter.config import ZendeskConfig
+from exporter.errors import AuthenticationError, ConfigError, ExportError
+from exporter.jobs import RunSummary, forget_ticket, run_backfill, run_export
+from redaction.errors import ModelUnavailable, RedactionError
+
+EXIT_WITHHELD = 1
+EXIT_CONFIG = 2
+EXIT_AUTH = 3
+EXIT_ZENDESK = 4
+EXIT_ARCHIVE = 5
+EXIT_REDACTION = 6
+EXIT_LOCKED = 7
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Turn solved Zendesk tickets into a redacted, searchable Markdown archive in git.",
+)
+
+ArchiveOption = Annotated[
+    Path,
+    typer.Option(
+        "--archive",
+        envvar="TICKET_ARCHIVE_DIR",
+        help="The archive: a git repository (created when missing).",
+        file_okay=False,
+    ),
+]
+DateFormats = ["%Y-%m-%d"]
+PushOption = Annotated[bool, typer.Option("--push", help="Push the commit to the archive's remote.")]
+VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="Log every request (credentials masked).")]
+
+log = logging.getLogger("ticket_archive")
+
+
+def _setup_logging(verbose: bool) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%Y-%m-%dT%H:%M:%S"))
+    root = logging.getLogger("ticket_archive")
+    root.handlers[:] = [handler]
+    root.setLevel(logging.DEBUG if verbose else logging.INFO)
+    root.propagate = False
+
+
+def _fail(code: int, message: str) -> typer.Exit:
+    typer.echo(f"ticket-archive: error: {message}", err=True)
+    return typer.Exit(code)
+
+
+@contextlib.contextmanager
+def _errors() -> Iterator[None]:
+    """Map each error root to its exit code, as one line without a traceback."""
+    try:
+        yield
+    except ConfigError as exc:
+        raise _fail(EXIT_CONFIG, str(exc)) from None
+    except AuthenticationError as exc:
+        raise _fail(EXIT_AUTH, str(exc)) from None
+    except ExportError as exc:
+        raise _fail(EXIT_ZENDESK, str(exc)) from None
+    except ModelUnavailable as exc:
+        raise _fail(EXIT_REDACTION, str(exc)) from None
+    except RedactionError as exc:
+        raise _fail(EXIT_REDACTION, str(exc)) from None
+    except ArchiveLocked as exc:
+        raise _fail(EXIT_LOCKED, str(exc)) from None
+    except ArchiveError as exc:
+        raise _fail(EXIT_ARCHIVE, str(exc)) from None
+    except KeyboardInterrupt:
+        raise _fail(130, "interrupted; nothing was committed by this run") from None
+
+
+@contextlib.contextmanager
+def _progress(label: str) -> Iterator[object]:
+    """A live counter on a terminal; a log line every 100 tickets under cron."""
+    if sys.stderr.isatty():
+        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        with Progress(
+            SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), transient=True
+        ) as bar:
+            task = bar.add_task(label)
+
+            def update(s: RunSummary) -> None:
+                bar.update(
+                    task,
+                    description=f"{label}: {s.fetched} fetched, {s.written} written, "
+                    f"{s.removed} removed, {len(s.withheld)} withheld",
+                )
+
+            yield update
+    else:
+
+        def report(s: RunSummary) -> None:
+            if s.fetched % 100 == 0:
+                log.info("%s: %d fetched, %d written so far", label, s.fetched, s.written)
+
+        yield report
+
+
+def _redactor():
+    from redaction import Redactor
+
+    return Redactor()
+
+
+def _report(summary: RunSummary, archive: Archive) -> None:
+    typer.echo(summary.line())
+    if summary.withheld:
+        ids = ", ".join(str(i) for i in sorted(summary.withheld))
+        typer.echo(f"withheld (not written, retried next run): {ids}", err=True)
+        raise typer.Exit(EXIT_WITHHELD)
+
+
+@app.command()
+def export(
+    archive: ArchiveOption,
+    since: Annotated[
+        Optional[datetime],
+        typer.Option(formats=DateFormats, help="With no saved state, start at this UTC day (YYYY-MM-DD)."),
+    ] = None,
+    push: PushOption = False,
+    verbose: VerboseOption = False,
+) -> None:
+    """Archive tickets solved or closed since the last run (the nightly job).
+
+    Example: ticket-archive export --archive /srv/ticket-archive --push
+    """
+    _setup_logging(verbose)
+    with _errors():
+        config = ZendeskConfig.from_env()
+        store = Archive(archive)
+        redactor = _redactor()
+        with ZendeskClient(config) as client, _progress("export") as progress:
+            summary = run_export(
+                client, redactor, store, since=since.date() if since else None, push=push, progress=progress
+            )
+    _report(summary, store)
+
+
+@app.command()
+def backfill(
+    archive: ArchiveOption,
+    since: Annotated[datetime, typer.Option(formats=DateFormats, help="First solved day, UTC (YYYY-MM-DD).")],
+    until: Annotated[datetime, typer.Option(formats=DateFormats, help="Last solved day, UTC, inclusive.")],
+    push: PushOption = False,
+    verbose: VerboseOption = False,
+) -> None:
+    """Archive every ticket solved in a date range, leaving the nightly cursor alone.
+
+    Example: ticket-archive backfill --archive ./archive --since 2021-05-01 --until 2021-07-31
+    """
+    _setup_logging(verbose)
+    if until < since:
+        raise _fail(EXIT_CONFIG, "--until is before --since")
+    with _errors():
+        config = ZendeskConfig.from_env()
+        store = Archive(archive)
+        redactor = _redactor()
+        with ZendeskClient(config) as client, _progress("backfill") as progress:
+            summary = run_backfill(
+                client, redactor, store, since=since.date(), until=until.date(), push=push, progress=progress
+            )
+    _report(summary, store)
+
+
+@app.command()
+def forget(
+    ticket_id: Annotated[int, typer.Argument(help="The Zendesk ticket id.", min=1)],
+    archive: ArchiveOption,
+    push: PushOption = False,
+) -> None:
+    """Remove a ticket from the archive and keep later runs from writing it again.
+
+    Example: ticket-archive forget 12345 --archive ./archive
+    """
+    with _errors():
+        sha = forget_ticket(Archive(archive), ticket_id, push=push)
+    typer.echo(f"ticket {ticket_id} forgotten" + (f" in commit {sha[:12]}" if sha else " (nothing to change)"))
+
+
+@app.command()
+def demo(
+    archive: Annotated[Path, typer.Option("--archive", help="Where to write the demo archive.")] = Path(
+        "demo-archive"
+    ),
+    tickets: Annotated[int, typer.Option(help="How many synthetic tickets the fake Zendesk holds.", min=1)] = 60,
+    verbose: VerboseOption = False,
+) -> None:
+    """Run the export against the built-in fake Zendesk on 127.0.0.1.
+
+    Example: ticket-archive demo --tickets 200
+    """
+    from exporter.demo import run_demo
+
+    _setup_logging(verbose)
+    with _errors():
+        with _progress("demo") as progress:
+            result = run_demo(Path(archive), tickets=tickets, redactor=_redactor(), progress=progress)
+    typer.echo(result.summary.line())
+    typer.echo(f"\nThe archive is a git repository at {result.archive_path}")
+    typer.echo(f"{result.files} ticket files under {result.archive_path / 'tickets'}")
+    if result.example is not None:
+        typer.echo(f"\nOne of them, {result.example}:\n")
+        text = result.example.read_text("utf-8")
+        lines = text.splitlines()
+        typer.echo("\n".join(lines[:60]) + (f"\n… ({len(lines) - 60} more lines)" if len(lines) > 60 else ""))
+
+
+def main() -> None:
+    # Typer's own usage errors exit 2, like our configuration errors.
+    app(prog_name="ticket-archive")
+
+
+if __name__ == "__main__":
+    main()
