@@ -27,6 +27,7 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
+from exporter.budget import RateBudget
 from exporter.config import ZendeskConfig
 from exporter.errors import (
     AuthenticationError,
@@ -103,9 +104,11 @@ class ZendeskClient:
         session: requests.Session | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
+        budget: RateBudget | None = None,
     ) -> None:
         self.config = config
         self.policy = policy or RetryPolicy()
+        self.budget = budget or RateBudget(clock=clock, sleep=sleep)
         self.stats = ClientStats()
         self._sleep = sleep
         self._clock = clock
@@ -188,6 +191,7 @@ class ZendeskClient:
     def _send(self, url: str, params: Mapping[str, Any]) -> dict[str, Any]:
         self._wait_for_rate_limit()
         path = urlsplit(url).path
+        self.budget.acquire(path)
         self.stats.requests += 1
         started = self._clock()
         try:
@@ -205,6 +209,7 @@ class ZendeskClient:
                 f"cannot reach Zendesk on {path} ({type(exc).__name__}); check ZENDESK_SUBDOMAIN / ZENDESK_BASE_URL and the network",
                 path=path,
             ) from None
+        self.budget.observe(response.headers)
         self.stats.statuses[status] = self.stats.statuses.get(status, 0) + 1
         log.debug("GET %s -> %d (%.2f s)", path, status, self._clock() - started)
 

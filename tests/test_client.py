@@ -10,6 +10,7 @@ import requests
 import responses
 from responses import matchers
 
+from tests.support import FakeTime
 from exporter.client import RetryPolicy, ZendeskClient, parse_retry_after
 from exporter.config import ZendeskConfig
 from exporter.errors import (
@@ -25,21 +26,6 @@ from exporter.errors import (
 BASE = "https://acme.zendesk.com"
 TOKEN = "s3cr3t-api-token-value"
 EXPORT = f"{BASE}/api/v2/incremental/tickets/cursor.json"
-
-
-class FakeTime:
-    """A clock that only moves when the client sleeps, so waits are exact."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(round(seconds, 3))
-        self.now += seconds
 
 
 @pytest.fixture
