@@ -32,6 +32,7 @@ from exporter.client import ZendeskClient
 from exporter.config import ZendeskConfig
 from exporter.errors import AuthenticationError, ConfigError, ExportError
 from exporter.jobs import RunSummary, forget_ticket, run_backfill, run_export
+from exporter.logs import FORMATS, setup_logging
 from redaction.errors import ModelUnavailable, RedactionError
 
 EXIT_WITHHELD = 1
@@ -61,17 +62,17 @@ ArchiveOption = Annotated[
 DateFormats = ["%Y-%m-%d"]
 PushOption = Annotated[bool, typer.Option("--push", help="Push the commit to the archive's remote.")]
 VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="Log every request (credentials masked).")]
+LogFormatOption = Annotated[
+    str, typer.Option("--log-format", help="text for people, json (one object a line) for cron collectors.")
+]
 
 log = logging.getLogger("ticket_archive")
 
 
-def _setup_logging(verbose: bool) -> None:
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%Y-%m-%dT%H:%M:%S"))
-    root = logging.getLogger("ticket_archive")
-    root.handlers[:] = [handler]
-    root.setLevel(logging.DEBUG if verbose else logging.INFO)
-    root.propagate = False
+def _logging(verbose: bool, fmt: str) -> None:
+    if fmt not in FORMATS:
+        raise _fail(EXIT_CONFIG, f"--log-format must be one of: {', '.join(FORMATS)}")
+    setup_logging(verbose, fmt)
 
 
 def _fail(code: int, message: str) -> typer.Exit:
@@ -136,7 +137,8 @@ def _redactor():
     return Redactor()
 
 
-def _report(summary: RunSummary, archive: Archive) -> None:
+def _report(summary: RunSummary) -> None:
+    log.info("run finished: %s", summary.line(), extra={"summary": summary.as_dict()})
     typer.echo(summary.line())
     if summary.withheld:
         ids = ", ".join(str(i) for i in sorted(summary.withheld))
@@ -153,12 +155,13 @@ def export(
     ] = None,
     push: PushOption = False,
     verbose: VerboseOption = False,
+    log_format: LogFormatOption = "text",
 ) -> None:
     """Archive tickets solved or closed since the last run (the nightly job).
 
     Example: ticket-archive export --archive /srv/ticket-archive --push
     """
-    _setup_logging(verbose)
+    _logging(verbose, log_format)
     with _errors():
         config = ZendeskConfig.from_env()
         store = Archive(archive)
@@ -167,7 +170,7 @@ def export(
             summary = run_export(
                 client, redactor, store, since=since.date() if since else None, push=push, progress=progress
             )
-    _report(summary, store)
+    _report(summary)
 
 
 @app.command()
@@ -177,12 +180,13 @@ def backfill(
     until: Annotated[datetime, typer.Option(formats=DateFormats, help="Last solved day, UTC, inclusive.")],
     push: PushOption = False,
     verbose: VerboseOption = False,
+    log_format: LogFormatOption = "text",
 ) -> None:
     """Archive every ticket solved in a date range, leaving the nightly cursor alone.
 
     Example: ticket-archive backfill --archive ./archive --since 2021-05-01 --until 2021-07-31
     """
-    _setup_logging(verbose)
+    _logging(verbose, log_format)
     if until < since:
         raise _fail(EXIT_CONFIG, "--until is before --since")
     with _errors():
@@ -193,7 +197,7 @@ def backfill(
             summary = run_backfill(
                 client, redactor, store, since=since.date(), until=until.date(), push=push, progress=progress
             )
-    _report(summary, store)
+    _report(summary)
 
 
 @app.command()
@@ -225,7 +229,7 @@ def demo(
     """
     from exporter.demo import run_demo
 
-    _setup_logging(verbose)
+    _logging(verbose, "text")
     with _errors():
         with _progress("demo") as progress:
             result = run_demo(Path(archive), tickets=tickets, redactor=_redactor(), progress=progress)

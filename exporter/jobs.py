@@ -55,6 +55,24 @@ class RunSummary:
     pushed: bool = False
     cursor_restarted: bool = False
 
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "mode": self.mode,
+            "fetched": self.fetched,
+            "written": self.written,
+            "unchanged": self.unchanged,
+            "removed": self.removed,
+            "skipped": self.skipped,
+            "out_of_range": self.out_of_range,
+            "withheld": sorted(self.withheld),
+            "redactions": dict(sorted(self.redactions.items())),
+            "requests": self.requests,
+            "retries": self.retries,
+            "seconds": round(self.seconds, 3),
+            "commit": self.commit,
+            "pushed": self.pushed,
+        }
+
     def line(self) -> str:
         redacted = ", ".join(f"{k} {v}" for k, v in sorted(self.redactions.items())) or "none"
         parts = [
