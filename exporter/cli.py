@@ -243,6 +243,65 @@ def demo(
         typer.echo("\n".join(lines[:60]) + (f"\n… ({len(lines) - 60} more lines)" if len(lines) > 60 else ""))
 
 
+@app.command()
+def search(
+    archive: ArchiveOption,
+    query: Annotated[
+        Optional[list[str]],
+        typer.Argument(help='Words (all must match), "exact phrases", prefix* words, -excluded words, a OR b.'),
+    ] = None,
+    version: Annotated[
+        Optional[str], typer.Option(help="Only tickets naming this version or a patch of it: 3.42 matches 3.42.7, not 3.420.")
+    ] = None,
+    service: Annotated[Optional[str], typer.Option(help="Only tickets about this service, e.g. gitserver.")] = None,
+    keyword: Annotated[Optional[str], typer.Option(help="Only tickets with this keyword (a tag or a service).")] = None,
+    status: Annotated[Optional[str], typer.Option(help="Only solved or only closed tickets.")] = None,
+    since: Annotated[
+        Optional[datetime], typer.Option(formats=DateFormats, help="Solved on or after this UTC day (YYYY-MM-DD).")
+    ] = None,
+    until: Annotated[
+        Optional[datetime], typer.Option(formats=DateFormats, help="Solved on or before this UTC day, inclusive.")
+    ] = None,
+    limit: Annotated[int, typer.Option(help="Show at most this many tickets.", min=1)] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array instead of a table.")] = False,
+    reindex: Annotated[bool, typer.Option("--reindex", help="Rebuild the search index from the ticket files.")] = False,
+) -> None:
+    """Search the archive offline: ranked full text, exact filters; newest first without a query.
+
+    The index is a cache in the archive's .ticket-archive/cache/, updated from the ticket files first.
+
+    Example: ticket-archive search '"context deadline exceeded"' --version 3.42 --archive ./archive
+    """
+    import json
+
+    from archive.index import Filters, search_archive
+
+    if status not in (None, "solved", "closed"):
+        raise _fail(EXIT_CONFIG, f"--status is solved or closed, not {status!r}")
+    if since and until and until < since:
+        raise _fail(EXIT_CONFIG, "--until is before --since")
+    filters = Filters(version, service, keyword, status, since and since.date(), until and until.date())
+    with _errors():
+        result = search_archive(archive, " ".join(query or ()), filters, limit=limit, reindex=reindex)
+    if result.index.rebuilt:
+        typer.echo(f"search index built ({result.index.reason}, {result.index.files} files)", err=True)
+    if as_json:
+        typer.echo(json.dumps([hit.to_dict() for hit in result.hits], indent=2, ensure_ascii=False))
+        return
+    if not result.hits:
+        typer.echo("no tickets match", err=True)
+        return
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table("id", "title", "versions", "solved", "snippet", show_lines=True)
+    for hit in result.hits:
+        snippet = Text.assemble(*((text, "bold yellow") if match else text for text, match in hit.fragments))
+        table.add_row(str(hit.id or ""), Text(hit.title), ", ".join(hit.versions), (hit.solved_at or "")[:10], snippet)
+    Console().print(table)
+
+
 def main() -> None:
     # Typer's own usage errors exit 2, like our configuration errors.
     app(prog_name="ticket-archive")

@@ -40,3 +40,14 @@ class RedactedTicket:
     comments: tuple[RedactedComment, ...] = ()
     # Findings replaced, by entity type (EMAIL, PERSON, SECRET, ...).
     redactions: Mapping[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One span `explain()` would replace. Carries no text, so it is safe to print or log."""
+
+    type: str  # EMAIL, PERSON, SECRET, ...
+    start: int
+    end: int
+    recognizer: str
+    score: float
