@@ -160,7 +160,7 @@ class ZendeskClient:
         if isinstance(exc, RateLimited):
             return exc.retry_after if exc.retry_after is not None else self.policy.default_retry_after
         backoff = wait_exponential_jitter(
-            initial=self.policy.backoff_initial, max=self.policy.backoff_max, jitter=self.policy.jitter
+            multiplier=self.policy.backoff_initial, max=self.policy.backoff_max, jitter=self.policy.jitter
         )
         return backoff(state)
 

@@ -1,0 +1,146 @@
+"""How texts are fed to spaCy's NER: pieces under max_length, overlapping, deduplicated for logs.
+
+Two ways to cut, both producing `NerDoc`s for one `nlp.pipe` call:
+
+- Ordinary texts (comments, fields, titles) are cut at whitespace into chunks
+  of at most `chunk_chars`, overlapping by `overlap`. Each chunk answers only
+  for the part it "owns" (up to the middle of each overlap), so an entity
+  across a cut is found whole, once, by the chunk that sees it with context.
+- Bulk texts (pasted logs longer than `bulk_chars`) go line by line: tokens
+  that contain a digit are masked to `x`s of the same length (timestamps,
+  IDs, durations, IPs — never part of a name), identical masked lines are run
+  through NER once, and packed into pieces of at most `chunk_chars`. A 2 MB
+  log is mostly the same few hundred line shapes. Lines longer than a chunk
+  are chunked like ordinary texts.
+
+The small English model sees a few tokens either side of a word, so a line is
+enough context for the names that appear in logs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Sequence
+
+_DIGIT_TOKEN = re.compile(r"\S*\d\S*")
+_LINE = re.compile(r"[^\n]+")
+
+
+@dataclass(frozen=True)
+class Chunk:
+    start: int
+    end: int
+    own_start: int
+    own_end: int
+
+
+@dataclass
+class Segment:
+    """`doc[start:end]` stands for the text at each (text index, offset) in `targets`."""
+
+    start: int
+    end: int
+    own_start: int  # doc offsets; an entity is taken from here only if it starts in [own_start, own_end)
+    own_end: int
+    targets: list[tuple[int, int]] = field(default_factory=list)
+
+
+@dataclass
+class NerDoc:
+    text: str
+    segments: list[Segment]
+
+
+def chunk_text(text: str, size: int, overlap: int) -> list[Chunk]:
+    """Cut `text` at whitespace into pieces of at most `size` characters, overlapping by ~`overlap`."""
+    n = len(text)
+    if n <= size:
+        return [Chunk(0, n, 0, n)]
+    bounds: list[tuple[int, int]] = []
+    start = 0
+    while True:
+        end = min(start + size, n)
+        if end < n:
+            end = _cut_before(text, end, low=start + size // 2)
+        bounds.append((start, end))
+        if end >= n:
+            break
+        start = _cut_after(text, max(end - overlap, start + 1), high=end)
+    chunks = []
+    for i, (start, end) in enumerate(bounds):
+        own_start = 0 if i == 0 else (start + bounds[i - 1][1]) // 2
+        own_end = n if i == len(bounds) - 1 else (bounds[i + 1][0] + end) // 2
+        chunks.append(Chunk(start, end, own_start, own_end))
+    return chunks
+
+
+def _cut_before(text: str, end: int, low: int) -> int:
+    for i in range(end, low, -1):
+        if text[i - 1].isspace():
+            return i
+    return end  # one unbroken blob: cut it anyway
+
+
+def _cut_after(text: str, pos: int, high: int) -> int:
+    for i in range(pos, high):
+        if text[i].isspace():
+            return i + 1
+    return pos
+
+
+def mask_digits(line: str) -> str:
+    return _DIGIT_TOKEN.sub(lambda m: "x" * len(m.group()), line)
+
+
+def plan(texts: Sequence[str], use_ner: Sequence[bool], *, chunk_chars: int, overlap: int, bulk_chars: int) -> list[NerDoc]:
+    docs: list[NerDoc] = []
+    shapes: dict[str, Segment] = {}
+    for i, (text, wanted) in enumerate(zip(texts, use_ner)):
+        if not wanted or not text.strip():
+            continue
+        if len(text) <= bulk_chars:
+            docs.extend(_chunked(text, i, 0, chunk_chars, overlap))
+            continue
+        for m in _LINE.finditer(text):
+            line = m.group()
+            if len(line) > chunk_chars:
+                docs.extend(_chunked(line, i, m.start(), chunk_chars, overlap))
+            elif line.strip():
+                shape = mask_digits(line)
+                segment = shapes.get(shape)
+                if segment is None:
+                    segment = shapes[shape] = Segment(0, len(shape), 0, len(shape))
+                segment.targets.append((i, m.start()))
+    docs.extend(_packed(shapes, chunk_chars))
+    return docs
+
+
+def _chunked(text: str, index: int, offset: int, size: int, overlap: int) -> list[NerDoc]:
+    return [
+        NerDoc(
+            text[c.start : c.end],
+            [Segment(0, c.end - c.start, c.own_start - c.start, c.own_end - c.start, [(index, offset + c.start)])],
+        )
+        for c in chunk_text(text, size, overlap)
+    ]
+
+
+def _packed(shapes: dict[str, Segment], size: int) -> list[NerDoc]:
+    docs: list[NerDoc] = []
+    parts: list[str] = []
+    segments: list[Segment] = []
+    length = 0
+    for shape, segment in shapes.items():
+        if parts and length + 1 + len(shape) > size:
+            docs.append(NerDoc("\n".join(parts), segments))
+            parts, segments, length = [], [], 0
+        start = length + (1 if parts else 0)
+        segment.start, segment.end = start, start + len(shape)
+        segment.own_start, segment.own_end = segment.start, segment.end
+        parts.append(shape)
+        segments.append(segment)
+        length = segment.end
+    if parts:
+        docs.append(NerDoc("\n".join(parts), segments))
+    return docs

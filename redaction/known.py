@@ -1,0 +1,232 @@
+"""Deny-lists built from what Zendesk already tells us about a ticket's customer side.
+
+The requester, CCs and end-user authors (names, name parts, usernames, emails,
+phones) and the organization (name, distinctive words, slugs, domains) are
+redacted wherever they appear — text, tags, custom fields, file names — case
+insensitively and in slug forms: `Acme Corp`, `acme_corp`, `acme-corp`,
+`AcmeCorp`, `acmecorp`. Each finding carries the identity of the person or
+organization, so every form of one name gets one placeholder.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Iterable, List, Optional
+
+import phonenumbers
+from presidio_analyzer import EntityRecognizer, RecognizerResult
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from exporter.models import Organization, Ticket, User
+from redaction.network import AllowList, public_suffix, registered_domain
+from redaction.vocabulary import COMMON_WORDS, FREEMAIL_DOMAINS, GENERIC_MAILBOXES, ORG_SUFFIXES
+
+PERSON = "PERSON"
+ORG = "ORG"
+EMAIL = "EMAIL"
+PHONE = "PHONE"
+HOST = "HOST"
+
+# A term starts and ends at a word edge; `_` and `-` are edges (tags are slugs), and so
+# is a lower→upper change (`myAcmeCorp`), a %-escape (`%2Facme`) and a JSON escape (`\nacme`).
+# Digits may follow (`acme01`) but not precede.
+_START = r"(?:(?<![^\W_])|(?-i:(?<=[a-z])(?=[A-Z]))|(?<=%[0-9A-Fa-f]{2})|(?<=\\[nrt]))"
+_END = r"(?:(?![^\W\d_])|(?-i:(?<=[a-z])(?=[A-Z])))"
+_NAME_GAP = r"[\s._-]{0,3}"
+_ORG_GAP = r"[\s._,&+-]{0,3}(?:(?:and|of|the)[\s._,&+-]{1,3})?"
+_LEGAL_TAIL = (
+    r"(?:[\s.,_-]{0,2}(?:inc|incorporated|llc|llp|ltd|limited|corp|corporation|co|company|gmbh|plc|ag|sa|bv|nv"
+    r"|pty|group|holdings)\b\.?)?"
+)
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+
+
+@dataclass(frozen=True)
+class Term:
+    entity: str
+    identity: str
+    pattern: str  # regex source, matched case-insensitively
+    bounded: bool = True  # wrap in word edges (_START/_END); phone patterns bring their own
+
+
+def _fold(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+
+
+def _word_pattern(word: str) -> str:
+    variants = {word, _fold(word)}
+    parts = []
+    for variant in sorted(variants):
+        pieces = re.split(r"['’]", variant)
+        parts.append(r"['’]?".join(re.escape(p) for p in pieces))
+    return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+
+
+def _distinctive(word: str) -> bool:
+    lower = word.lower()
+    return len(lower) >= 3 and lower not in COMMON_WORDS and lower not in STOP_WORDS and lower not in ORG_SUFFIXES
+
+
+def person_terms(user: User, identity: str) -> list[Term]:
+    terms: list[Term] = []
+    name = user.name or ""
+    if "@" in name:  # Zendesk names a user by their address when it knows nothing else
+        name = re.sub(r"[._+-]", " ", name.split("@")[0])
+    words = _WORD.findall(name)
+    if words:
+        pats = [_word_pattern(w) for w in words]
+        terms.append(Term(PERSON, identity, _NAME_GAP.join(pats)))
+        if len(words) >= 2:
+            first, last = pats[0], pats[-1]
+            terms.append(Term(PERSON, identity, first + _NAME_GAP + last))
+            terms.append(Term(PERSON, identity, last + r",?" + _NAME_GAP + first))
+            if len(words[-1]) >= 3:
+                terms.append(Term(PERSON, identity, re.escape(words[0][0]) + r"\.?" + _NAME_GAP + last))
+        for word, pat in zip(words, pats):
+            if _distinctive(word):
+                terms.append(Term(PERSON, identity, pat))
+    if user.email and "@" in user.email:
+        address = user.email.strip()
+        terms.append(Term(EMAIL, f"email:{address.lower()}", re.escape(address)))
+        local, _, domain = address.rpartition("@")
+        if len(local) >= 3 and local.lower() not in GENERIC_MAILBOXES:
+            terms.append(Term(PERSON, identity, re.escape(local)))
+        domain = domain.lower()
+        if domain not in FREEMAIL_DOMAINS:
+            terms.extend(domain_terms(domain))
+    if user.phone:
+        pattern = phone_pattern(user.phone)
+        if pattern:
+            terms.append(Term(PHONE, "phone:" + re.sub(r"\D", "", user.phone)[-10:], pattern, bounded=False))
+    return terms
+
+
+def phone_pattern(phone: str) -> str | None:
+    """Digits of the national number with any separators between them, country code optional."""
+    try:
+        parsed = phonenumbers.parse(phone, "US")
+        national, country = str(parsed.national_number), str(parsed.country_code)
+    except phonenumbers.NumberParseException:
+        national, country = re.sub(r"\D", "", phone), ""
+    if len(national) < 7:
+        return None
+    sep = r"[\s().-]{0,3}"
+    body = sep.join(national)
+    prefix = rf"(?:(?:\+|00)?{country}{sep})?" if country else ""
+    return rf"(?<!\d){prefix}\(?{body}(?!\d)"
+
+
+def domain_terms(domain: str) -> list[Term]:
+    domain = domain.lower().strip().rstrip(".")
+    if not domain:
+        return []
+    terms = [Term(HOST, f"host:{domain}", r"(?:[a-z0-9-]+\.)*" + re.escape(domain))]
+    label = registered_domain(domain) if public_suffix(domain) else domain.split(".")[0]
+    if label and _distinctive(label):
+        terms.append(Term(ORG, f"orgdomain:{label}", org_slug_pattern(re.split(r"[-_]", label))))
+    return terms
+
+
+def org_slug_pattern(words: list[str]) -> str:
+    return _ORG_GAP.join(_word_pattern(w) for w in words if w) + _LEGAL_TAIL
+
+
+def organization_terms(org: Organization) -> list[Term]:
+    identity = f"org:{org.id}"
+    terms: list[Term] = []
+    words = _WORD.findall(org.name or "")
+    core = [w for w in words if w.lower() not in {"and", "of", "the", "&"}]
+    if core:
+        terms.append(Term(ORG, identity, org_slug_pattern(core)))
+        stripped = [w for w in core if w.lower() not in ORG_SUFFIXES]
+        if stripped and stripped != core:
+            terms.append(Term(ORG, identity, org_slug_pattern(stripped)))
+        for word in stripped:
+            if _distinctive(word):
+                terms.append(Term(ORG, identity, org_slug_pattern([word])))
+    for domain in org.domain_names:
+        for term in domain_terms(domain):
+            # The organization's own domain label is the organization.
+            terms.append(Term(term.entity, identity if term.entity == ORG else term.identity, term.pattern))
+    return terms
+
+
+@dataclass(frozen=True)
+class KnownEntities:
+    """Everything this ticket tells us about its customer side, as deny-list terms."""
+
+    terms: tuple[Term, ...]
+    # Agents' names, kept in text when the settings keep agent names.
+    kept_names: frozenset[str]
+
+    @classmethod
+    def from_ticket(cls, ticket: Ticket, *, keep_agent_names: bool, allow: AllowList) -> "KnownEntities":
+        terms: list[Term] = []
+        if ticket.organization is not None:
+            terms.extend(organization_terms(ticket.organization))
+        for user in ticket.customers:
+            terms.extend(person_terms(user, f"user:{user.id}"))
+        kept: set[str] = set()
+        for agent in ticket.agents:
+            if keep_agent_names:
+                kept.add(" ".join(agent.name.split()).casefold())
+                kept.update(w.casefold() for w in _WORD.findall(agent.name))
+            else:
+                terms.extend(person_terms(agent, f"user:{agent.id}"))
+        # Allow-listed domains (a customer writing from github.com) are public, not theirs.
+        terms = [t for t in terms if not (t.entity == HOST and allow.allows(t.identity.removeprefix("host:")))]
+        return cls(terms=tuple(terms), kept_names=frozenset(kept))
+
+    @classmethod
+    def empty(cls) -> "KnownEntities":
+        return cls(terms=(), kept_names=frozenset())
+
+
+def _bounded(term: Term) -> str:
+    return f"{_START}(?:{term.pattern}){_END}" if term.bounded else f"(?:{term.pattern})"
+
+
+class KnownEntityRecognizer(EntityRecognizer):
+    """One ticket's deny-lists as an ad-hoc Presidio recognizer."""
+
+    ENTITIES = [PERSON, ORG, EMAIL, PHONE, HOST]
+
+    def __init__(self, known: KnownEntities):
+        self.known = known
+        # Longest first, so `Acme Corp` wins over `Acme` at the same position.
+        ordered = sorted(known.terms, key=lambda t: len(t.pattern), reverse=True)
+        self._terms = ordered
+        self._regex = (
+            re.compile("|".join(f"(?P<t{i}>{_bounded(t)})" for i, t in enumerate(ordered)), re.IGNORECASE)
+            if ordered
+            else None
+        )
+        super().__init__(supported_entities=self.ENTITIES, name="KnownEntityRecognizer", supported_language="en")
+
+    def load(self) -> None:
+        pass
+
+    def analyze(self, text: str, entities: List[str], nlp_artifacts: Optional[object] = None) -> List[RecognizerResult]:
+        return [
+            RecognizerResult(
+                entity_type=term.entity,
+                start=start,
+                end=end,
+                score=1.0,
+                recognition_metadata={
+                    RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+                    RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+                    "identity": term.identity,
+                },
+            )
+            for term, start, end in self.find(text)
+        ]
+
+    def find(self, text: str) -> Iterable[tuple[Term, int, int]]:
+        if self._regex is None:
+            return
+        for match in self._regex.finditer(text):
+            if match.end() > match.start():
+                yield self._terms[int(match.lastgroup[1:])], match.start(), match.end()

@@ -1,0 +1,238 @@
+"""Where a customer's systems live: URLs, host names and IP addresses.
+
+A URL or host not on the allow-list is the customer's (`<URL_n>`, `<HOST_n>`);
+an allow-listed link (docs, public issues) is kept and marked so that nothing
+inside it is mistaken for a host, phone or person. A dotted word is a host only
+when it ends in a real public suffix (tldextract's bundled snapshot, never
+fetched) or an intranet suffix, and does not look like a file name
+(`setup.py`, `README.md`), a config key (`search.largeFiles`), a code
+attribute (`logger.info`, `user.email`) or a Java package (`java.io`,
+`com.acme.util`).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from typing import Iterable, List, Optional
+
+import tldextract
+from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer.predefined_recognizers import IpRecognizer
+
+URL = "URL"
+HOST = "HOST"
+IP = "IP"
+# Not redacted: an allow-listed link whose contents other detectors must leave alone.
+ALLOWED_URL = "ALLOWED_URL"
+
+# suffix_list_urls=() means: never fetch, use the snapshot shipped in the wheel;
+# cache_dir=None means: never write one either.
+_PUBLIC_SUFFIXES = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, fallback_to_snapshot=True)
+
+# Intranet names that are not public suffixes but name a customer machine all the same.
+_PRIVATE_SUFFIXES = frozenset({"local", "internal", "corp", "lan", "intranet", "localdomain", "intra", "private", "home"})
+# In-cluster service names and reserved names: technical, never a customer's.
+_TECHNICAL_SUFFIXES = (".svc", ".svc.cluster.local", ".cluster.local", ".localhost", ".example", ".invalid", ".test")
+# Suffixes that are mostly file extensions or attribute names in tickets: never a host on their own.
+_CODE_SUFFIXES = frozenset(
+    """
+    am cc data date debug docs id in inc info java json key link lock log map md mk mov name new page pid
+    pl pm ps py rs run sh so tf top type zip email host size test bar foo
+    """.split()
+)
+# Suffixes common enough for hosts to count with just two labels (`acme.com`).
+_STRONG_SUFFIXES = frozenset(
+    """
+    com net org edu gov mil int io co us uk ca de fr nl se ch au jp cn br ru es eu ie nz sg hk kr tw za mx ar
+    dk fi pt cz il tr ua gr hu ro at be biz ai cloud xyz online site tech me it
+    """.split()
+)
+# The first label of a reversed domain: `com.acme.util` is a Java package, not a host.
+_REVERSED_DNS_STARTS = frozenset({"com", "org", "net", "io", "dev", "edu", "gov", "de", "uk"})
+
+_LABEL = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
+_CAMEL = re.compile(r"[a-z][A-Z]")
+
+_URL_RE = re.compile(
+    r"""(?ix)\b
+    (?:https?|wss?|ssh|git|s?ftp|svn|postgres(?:ql)?|mysql|mariadb|redis|rediss|mongodb(?:\+srv)?
+      |amqps?|ldaps?|smtps?|imaps?|s3|gs|jdbc:[a-z0-9]+|perforce|p4)
+    ://[^\s<>"'`\\]+"""
+)
+_URL_AUTHORITY = re.compile(
+    r"^[^:]+(?::[a-z0-9]+)?://(?:(?P<userinfo>[^@/?#]*)@)?(?P<host>\[[^\]/]*\]|[^:/?#]*)", re.IGNORECASE
+)
+# Query parameters that make a link a credential, whatever the host.
+_SIGNED = re.compile(
+    r"(?i)[?&;](?:x-amz-signature|x-amz-credential|x-amz-security-token|x-goog-signature|signature|sig|token"
+    r"|access_token|id_token|auth|api_key|apikey|key|password|client_secret|code|jwt|session)=|/attachments/token/"
+)
+_HOST_RE = re.compile(
+    r"(?<![\w.@$%-])((?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z][A-Za-z0-9-]{0,62})"
+    r"(?![\w-]|\.[\w-]|\()"
+)
+_TRAILING = ".,;:!?'\"*_~"
+_GENERIC_RANGES = frozenset(
+    {"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "169.254.0.0/16", "fc00::/7", "fe80::/10"}
+)
+
+
+class AllowList:
+    """Public hosts whose links are kept. Exact names; `*.example.com` allows subdomains."""
+
+    def __init__(self, domains: Iterable[str]):
+        names = [d.strip().lower().rstrip(".") for d in domains if d.strip()]
+        self._exact = frozenset(d for d in names if not d.startswith("*."))
+        self._wildcard = tuple(d[2:] for d in names if d.startswith("*."))
+
+    def allows(self, host: str) -> bool:
+        host = host.lower().rstrip(".")
+        if host in self._exact or (host.startswith("www.") and host[4:] in self._exact):
+            return True
+        return any(host == w or host.endswith("." + w) for w in self._wildcard)
+
+
+def public_suffix(host: str) -> str:
+    """The public suffix of `host` from the bundled list ("" when there is none)."""
+    parts = _PUBLIC_SUFFIXES(host)
+    return parts.suffix if parts.domain else ""
+
+
+def registered_domain(host: str) -> str:
+    """The registrable label: `acme-corp` for `git.acme-corp.co.uk`."""
+    return _PUBLIC_SUFFIXES(host).domain
+
+
+def is_technical_host(host: str) -> bool:
+    """Loopback, in-cluster and reserved names: keep them."""
+    lower = host.lower().rstrip(".")
+    if lower == "localhost" or lower.endswith(_TECHNICAL_SUFFIXES):
+        return True
+    try:
+        address = ipaddress.ip_address(lower.strip("[]"))
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_unspecified
+
+
+def classify_host(candidate: str, allow: AllowList) -> str | None:
+    """HOST for a customer's host name, ALLOWED_URL for an allowed one, None for not-a-host."""
+    labels = candidate.split(".")
+    if len(labels) < 2 or not all(_LABEL.match(label) for label in labels):
+        return None
+    if any(_CAMEL.search(label) for label in labels):
+        return None
+    last = labels[-1]
+    if last != last.lower():
+        return None  # System.IO, ASP.NET, Foo.Bar: code, not a host
+    lower = candidate.lower()
+    if is_technical_host(lower):
+        return None
+    if allow.allows(lower):
+        return ALLOWED_URL
+    if last.lower() in _PRIVATE_SUFFIXES:
+        return HOST
+    suffix = public_suffix(lower)
+    if not suffix:
+        return None
+    if labels[0].lower() in _REVERSED_DNS_STARTS and len(labels) >= 3:
+        return None
+    top = suffix.rsplit(".", 1)[-1]
+    if "." in suffix or top in _STRONG_SUFFIXES:
+        return HOST
+    if top in _CODE_SUFFIXES:
+        return None
+    if len(labels) >= 3 and candidate == lower:
+        return HOST
+    return None
+
+
+def _trim_url(url: str) -> str:
+    while url and url[-1] in _TRAILING:
+        url = url[:-1]
+    # A closing bracket belongs to the URL only when the URL opened one.
+    for close, open_ in ((")", "("), ("]", "["), ("}", "{")):
+        while url.endswith(close) and url.count(close) > url.count(open_):
+            url = url[:-1]
+            while url and url[-1] in _TRAILING:
+                url = url[:-1]
+    return url
+
+
+class NetworkRecognizer(EntityRecognizer):
+    """URLs and bare host names outside the allow-list → URL / HOST."""
+
+    def __init__(self, allow: AllowList):
+        self._allow = allow
+        super().__init__(supported_entities=[URL, HOST, ALLOWED_URL], name="NetworkRecognizer", supported_language="en")
+
+    def load(self) -> None:
+        pass
+
+    def analyze(self, text: str, entities: List[str], nlp_artifacts: Optional[object] = None) -> List[RecognizerResult]:
+        results = []
+        for match in _URL_RE.finditer(text):
+            url = _trim_url(match.group())
+            verdict = self._url_verdict(url)
+            if verdict:
+                start = match.start()
+                results.append(self._result(verdict, start, start + len(url), "url"))
+        for match in _HOST_RE.finditer(text):
+            candidate = match.group(1)
+            verdict = classify_host(candidate, self._allow)
+            if verdict == HOST:
+                results.append(self._result(HOST, match.start(1), match.end(1), "host name"))
+        return results
+
+    def _url_verdict(self, url: str) -> str | None:
+        authority = _URL_AUTHORITY.match(url)
+        host = (authority.group("host") if authority else "") or ""
+        if _SIGNED.search(url):
+            return URL
+        if not host or is_technical_host(host):
+            return None
+        if "." not in host and ":" not in host:
+            return None  # a bare service name (http://gitserver-0:3178) is technical
+        if self._allow.allows(host):
+            return ALLOWED_URL
+        return URL
+
+    def _result(self, entity: str, start: int, end: int, why: str) -> RecognizerResult:
+        return RecognizerResult(
+            entity_type=entity,
+            start=start,
+            end=end,
+            score=0.9,
+            recognition_metadata={
+                RecognizerResult.RECOGNIZER_NAME_KEY: f"{self.name}:{why}",
+                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+            },
+        )
+
+
+class IpAddressRecognizer(IpRecognizer):
+    """Presidio's IPv4/IPv6 patterns, minus loopback and dotted numbers that only look like IPs."""
+
+    def __init__(self) -> None:
+        super().__init__(supported_entity=IP, name="IpAddressRecognizer")
+
+    def analyze(self, text, entities, nlp_artifacts=None, regex_flags=None):  # noqa: D102
+        results = super().analyze(text, entities, nlp_artifacts, regex_flags)
+        kept = []
+        for result in results:
+            value = text[result.start : result.end]
+            before = text[result.start - 1 : result.start] if result.start else ""
+            after = text[result.end : result.end + 2]
+            if before == "." or before.isalnum() or re.match(r"\.\d", after):
+                continue  # 1.3.6.1.4.1 (an OID) or a five-part build number
+            try:
+                address = ipaddress.ip_interface(value).ip
+            except ValueError:
+                continue
+            if address.is_loopback or address.is_unspecified or str(address) == "255.255.255.255":
+                continue
+            if value in _GENERIC_RANGES:
+                continue  # "10.0.0.0/8" names a kind of network, not the customer's
+            kept.append(result)
+        return kept

