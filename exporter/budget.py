@@ -15,7 +15,7 @@ import threading
 import time
 from typing import Callable, Mapping
 
-WINDOW = 60.0
+MINUTE = 60.0
 # Before Zendesk has told us the plan's limit, assume the smallest plan's.
 DEFAULT_PLAN_LIMIT = 200
 INCREMENTAL_LIMIT = 10
@@ -35,15 +35,16 @@ def _header_int(headers: Mapping[str, str], *names: str) -> int | None:
 class _Window:
     """Send times (some reserved in the future), sorted, of the last minute."""
 
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int, length: float) -> None:
         self.limit = limit
+        self.length = length
         self.sent: list[float] = []
 
     def earliest(self, now: float) -> float:
-        del self.sent[: bisect.bisect_right(self.sent, now - WINDOW)]
+        del self.sent[: bisect.bisect_right(self.sent, now - self.length)]
         if len(self.sent) < self.limit:
             return now
-        return max(now, self.sent[len(self.sent) - self.limit] + WINDOW)
+        return max(now, self.sent[len(self.sent) - self.limit] + self.length)
 
     def reserve(self, at: float) -> None:
         bisect.insort(self.sent, at)
@@ -57,10 +58,12 @@ class RateBudget:
         incremental_per_minute: int | None = INCREMENTAL_LIMIT,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
+        minute: float = MINUTE,
     ) -> None:
+        """`minute` is the windows' length in seconds: 60 against Zendesk; tests shrink it."""
         self.ceiling = ceiling_per_minute
-        self._plan = _Window(self._effective(DEFAULT_PLAN_LIMIT))
-        self._incremental = _Window(incremental_per_minute) if incremental_per_minute else None
+        self._plan = _Window(self._effective(DEFAULT_PLAN_LIMIT), minute)
+        self._incremental = _Window(incremental_per_minute, minute) if incremental_per_minute else None
         self._clock = clock
         self._sleep = sleep
         self._lock = threading.Lock()

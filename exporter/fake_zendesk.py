@@ -288,6 +288,8 @@ class FakeZendesk:
         # Zendesk's Professional plan; None turns the limiter and its headers off.
         self.rate_limit_per_minute: int | None = 700
         self.incremental_limit_per_minute: int | None = None
+        # Tests shrink the limiter's "minute" to keep a tight limit fast; clients scale to match.
+        self.rate_window_seconds = 60.0
         self.error_rate = 0.0
         self.early_requests = 0
         self._rng = random.Random(seed)
@@ -502,11 +504,11 @@ class FakeZendesk:
         if self.incremental_limit_per_minute and "/incremental/" in path:
             windows.append((self._incremental_window, self.incremental_limit_per_minute))
         for window, limit in windows:
-            while window and window[0] <= now - 60:
+            while window and window[0] <= now - self.rate_window_seconds:
                 window.popleft()
             if len(window) >= limit:
                 reply = self._error(429, None, now)
-                self._issue_retry_after(reply, max(1, math.ceil(window[0] + 60 - now)), now)
+                self._issue_retry_after(reply, max(1, math.ceil(window[0] + self.rate_window_seconds - now)), now)
                 return reply
         for window, _ in windows:
             window.append(now)

@@ -8,6 +8,7 @@ from typing import Iterator
 
 import pytest
 
+from exporter.budget import RateBudget
 from exporter.client import RetryPolicy, ZendeskClient
 from exporter.config import ZendeskConfig
 
@@ -40,7 +41,10 @@ def client_for(fake, **policy: float) -> ZendeskClient:
     )
     settings = {"backoff_initial": 0.01, "backoff_max": 0.05, "default_retry_after": 0.2, "read_timeout": 2.0}
     settings.update(policy)
-    return ZendeskClient(config, policy=RetryPolicy(**settings))
+    # The rate budget's "minute" follows the fake's, so a tight limit stays fast to test.
+    return ZendeskClient(
+        config, policy=RetryPolicy(**settings), budget=RateBudget(minute=fake.rate_window_seconds)
+    )
 
 
 def git(path: Path, *args: str) -> str:

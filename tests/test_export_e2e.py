@@ -32,6 +32,8 @@ def commits(archive: Archive) -> int:
 
 def test_faulty_rate_limited_export_yields_exactly_the_solved_tickets_each_once(fake, redactor, tmp_path: Path) -> None:
     fake.error_rate = 0.03
+    fake.rate_limit_per_minute = 12
+    fake.rate_window_seconds = 1.0
     fake.fail_next(2, status=429, retry_after=None)
     fake.fail_next(1, kind="reset")
     archive = Archive(tmp_path / "archive")
@@ -44,6 +46,8 @@ def test_faulty_rate_limited_export_yields_exactly_the_solved_tickets_each_once(
     assert summary.withheld == set()
     assert summary.retries >= 3
     assert fake.early_requests == 0
+    # Paced under the limit: the only 429s are the two injected ones.
+    assert sum(1 for r in fake.requests if r.status == 429) == 2
     for ticket_id, (path,) in files.items():
         post = frontmatter.load(path)
         assert post["id"] == ticket_id
