@@ -211,7 +211,16 @@ class ZendeskClient:
             ) from None
         self.budget.observe(response.headers)
         self.stats.statuses[status] = self.stats.statuses.get(status, 0) + 1
-        log.debug("GET %s -> %d (%.2f s)", path, status, self._clock() - started)
+        if log.isEnabledFor(logging.DEBUG):
+            scheme = self.config.authorization.split(" ", 1)[0]
+            log.debug(
+                "GET %s %s (Authorization: %s ****) -> %d in %.2f s",
+                path,
+                _public_params(params),
+                scheme,
+                status,
+                self._clock() - started,
+            )
 
         if status == 429:
             retry_after = parse_retry_after(response.headers.get("Retry-After"))
@@ -329,6 +338,11 @@ class ZendeskClient:
             for f in data.get("ticket_fields") or ():
                 titles[int(f["id"])] = str(f.get("title") or f"field_{f['id']}")
         return titles
+
+
+def _public_params(params: Mapping[str, Any]) -> str:
+    # Cursors are opaque and harmless; nothing else we send is secret, but keep it short.
+    return "&".join(f"{k}={str(v)[:40]}" for k, v in params.items())
 
 
 def _describe(exc: BaseException | None) -> str:

@@ -299,3 +299,14 @@ def test_retry_after_accepts_seconds_and_http_dates() -> None:
     assert parse_retry_after(None) is None
     assert parse_retry_after("soon") is None
     assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now=lambda: 1445412470.0) == 10.0
+
+
+@responses.activate
+def test_verbose_log_shows_requests_with_authorization_masked(fake_time: FakeTime, caplog) -> None:
+    caplog.set_level(logging.DEBUG, logger="ticket_archive.http")
+    responses.get(EXPORT, json={"tickets": [], "end_of_stream": True})
+    list(make_client(fake_time).iter_ticket_export())
+    assert "GET /api/v2/incremental/tickets/cursor.json" in caplog.text
+    assert "Authorization: Basic ****" in caplog.text
+    assert TOKEN not in caplog.text
+    assert base64.b64encode(f"agent@acme.test/token:{TOKEN}".encode()).decode() not in caplog.text
