@@ -33,6 +33,7 @@ from exporter.config import ZendeskConfig
 from exporter.errors import AuthenticationError, ConfigError, ExportError
 from exporter.jobs import RunSummary, forget_ticket, run_backfill, run_export
 from exporter.logs import FORMATS, setup_logging
+from exporter.workers import default_workers
 from redaction.errors import ModelUnavailable, RedactionError
 
 EXIT_WITHHELD = 1
@@ -62,6 +63,9 @@ ArchiveOption = Annotated[
 DateFormats = ["%Y-%m-%d"]
 PushOption = Annotated[bool, typer.Option("--push", help="Push the commit to the archive's remote.")]
 VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="Log every request (credentials masked).")]
+WorkersOption = Annotated[
+    Optional[int], typer.Option("--workers", min=1, help="Redaction processes (default: one per CPU core).")
+]
 LogFormatOption = Annotated[
     str, typer.Option("--log-format", help="text for people, json (one object a line) for cron collectors.")
 ]
@@ -154,6 +158,7 @@ def export(
         typer.Option(formats=DateFormats, help="With no saved state, start at this UTC day (YYYY-MM-DD)."),
     ] = None,
     push: PushOption = False,
+    workers: WorkersOption = None,
     verbose: VerboseOption = False,
     log_format: LogFormatOption = "text",
 ) -> None:
@@ -168,7 +173,13 @@ def export(
         redactor = _redactor()
         with ZendeskClient(config) as client, _progress("export") as progress:
             summary = run_export(
-                client, redactor, store, since=since.date() if since else None, push=push, progress=progress
+                client,
+                redactor,
+                store,
+                since=since.date() if since else None,
+                push=push,
+                progress=progress,
+                workers=workers or default_workers(),
             )
     _report(summary)
 
@@ -179,6 +190,7 @@ def backfill(
     since: Annotated[datetime, typer.Option(formats=DateFormats, help="First solved day, UTC (YYYY-MM-DD).")],
     until: Annotated[datetime, typer.Option(formats=DateFormats, help="Last solved day, UTC, inclusive.")],
     push: PushOption = False,
+    workers: WorkersOption = None,
     verbose: VerboseOption = False,
     log_format: LogFormatOption = "text",
 ) -> None:
@@ -195,7 +207,14 @@ def backfill(
         redactor = _redactor()
         with ZendeskClient(config) as client, _progress("backfill") as progress:
             summary = run_backfill(
-                client, redactor, store, since=since.date(), until=until.date(), push=push, progress=progress
+                client,
+                redactor,
+                store,
+                since=since.date(),
+                until=until.date(),
+                push=push,
+                progress=progress,
+                workers=workers or default_workers(),
             )
     _report(summary)
 

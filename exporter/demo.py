@@ -10,6 +10,7 @@ from exporter.client import RetryPolicy, ZendeskClient
 from exporter.config import ZendeskConfig
 from exporter.fake_zendesk import FakeZendesk
 from exporter.jobs import Progress, RunSummary, TicketRedactor, run_export
+from exporter.workers import default_workers
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ def run_demo(
     redactor: TicketRedactor,
     progress: Progress | None = None,
     seed: int = 7,
+    workers: int | None = None,
 ) -> DemoResult:
     with FakeZendesk(tickets=tickets, seed=seed) as fake:
         # Show the retry policy at work: one rate-limit answer and one server error.
@@ -49,6 +51,6 @@ def run_demo(
         )
         archive = Archive(archive_path)
         with ZendeskClient(config, policy=RetryPolicy(backoff_initial=0.2, backoff_max=2.0)) as client:
-            summary = run_export(client, redactor, archive, progress=progress)
+            summary = run_export(client, redactor, archive, progress=progress, workers=workers or default_workers())
     files = sum(1 for _ in archive.path.glob(f"{TICKETS_DIR}/*/*/*.md"))
     return DemoResult(summary=summary, archive_path=archive.path, files=files, example=_pick_example(archive.path))

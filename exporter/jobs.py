@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import logging
 import time
-from collections import Counter
+from collections import Counter, deque
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import date, datetime, time as dtime, timedelta, timezone
 from typing import Callable, Iterable, Protocol
@@ -27,6 +29,7 @@ from exporter.client import ZendeskClient
 from exporter.errors import AuthenticationError, NotFound
 from exporter.models import Ticket
 from exporter.stream import TicketChange, TicketStream
+from exporter.workers import RedactionPool
 from redaction.errors import ModelUnavailable, RedactionError
 from redaction.models import RedactedTicket
 
@@ -105,48 +108,70 @@ def day_start(day: date) -> datetime:
 
 
 class _Applier:
-    """Applies stream changes to the archive and counts what happened."""
+    """Applies stream changes to the archive in stream order and counts what happened.
+
+    Redaction runs ahead in the pool while the stream keeps fetching; results are
+    applied strictly in the order the stream produced them, so a ticket seen
+    twice still ends in its latest state."""
 
     def __init__(
         self,
         archive: Archive,
-        redactor: TicketRedactor,
+        pool: RedactionPool,
         summary: RunSummary,
         progress: Progress | None,
         accept: Callable[[Ticket], bool] = lambda t: True,
         forgotten: Iterable[int] = (),
     ) -> None:
         self.archive = archive
-        self.redactor = redactor
+        self.pool = pool
         self.summary = summary
         self.progress = progress
         self.accept = accept
         self.forgotten = frozenset(int(i) for i in forgotten)
 
     def apply_all(self, changes: Iterable[TicketChange]) -> None:
+        pending: deque[tuple[TicketChange, Future[RedactedTicket] | None]] = deque()
         for change in changes:
-            self.apply(change)
-            if self.progress:
-                self.progress(self.summary)
+            pending.append((change, self._start(change)))
+            while len(pending) > self.pool.in_flight_limit:
+                self._finish(*pending.popleft())
+        while pending:
+            self._finish(*pending.popleft())
 
-    def apply(self, change: TicketChange) -> None:
+    def _start(self, change: TicketChange) -> Future[RedactedTicket] | None:
+        ticket = change.ticket
+        if change.deleted or ticket is None or ticket.id in self.forgotten or not self.accept(ticket):
+            return None
+        try:
+            return self.pool.submit(ticket)
+        except BrokenProcessPool:
+            raise ModelUnavailable(_POOL_DIED) from None
+
+    def _finish(self, change: TicketChange, future: Future[RedactedTicket] | None) -> None:
         s = self.summary
         s.fetched += 1
+        ticket = change.ticket
         if change.deleted:
             s.withheld.discard(change.ticket_id)
             if self.archive.remove_ticket(change.ticket_id):
                 s.removed += 1
                 log.info("ticket %d deleted in Zendesk: removed from the archive", change.ticket_id)
-            return
-        ticket = change.ticket
-        if ticket is None or ticket.id in self.forgotten:
+        elif ticket is None or ticket.id in self.forgotten:
             s.skipped += 1
-            return
-        if not self.accept(ticket):
+        elif future is None:
             s.out_of_range += 1
-            return
+        else:
+            self._write(ticket, future)
+        if self.progress:
+            self.progress(s)
+
+    def _write(self, ticket: Ticket, future: Future[RedactedTicket]) -> None:
+        s = self.summary
         try:
-            redacted = self.redactor.redact_ticket(ticket)
+            redacted = future.result()
+        except BrokenProcessPool:
+            raise ModelUnavailable(_POOL_DIED) from None
         except ModelUnavailable:
             raise
         except RedactionError as exc:
@@ -159,6 +184,9 @@ class _Applier:
             s.written += 1
         else:
             s.unchanged += 1
+
+
+_POOL_DIED = "a redaction worker process died (out of memory?); rerun with fewer --workers"
 
 
 def _field_titles(client: ZendeskClient) -> dict[int, str]:
@@ -191,15 +219,16 @@ def run_export(
     since: date | None = None,
     push: bool = False,
     progress: Progress | None = None,
+    workers: int = 1,
 ) -> RunSummary:
     """The nightly job: continue the incremental export from the saved cursor."""
-    with archive.locked():
-        return _export(client, redactor, archive.open(), since=since, push=push, progress=progress)
+    with archive.locked(), RedactionPool(redactor, workers) as pool:
+        return _export(client, pool, archive.open(), since=since, push=push, progress=progress)
 
 
 def _export(
     client: ZendeskClient,
-    redactor: TicketRedactor,
+    pool: RedactionPool,
     archive: Archive,
     *,
     since: date | None,
@@ -217,7 +246,7 @@ def _export(
         start_time=int(nightly.get("high_water") or start_time),
         field_titles=_field_titles(client),
     )
-    applier = _Applier(archive, redactor, summary, progress, forgotten=state.get("forgotten") or ())
+    applier = _Applier(archive, pool, summary, progress, forgotten=state.get("forgotten") or ())
     if summary.withheld:
         log.info("retrying %d withheld ticket(s)", len(summary.withheld))
         applier.apply_all(stream.refetch(sorted(summary.withheld)))
@@ -246,19 +275,20 @@ def run_backfill(
     until: date,
     push: bool = False,
     progress: Progress | None = None,
+    workers: int = 1,
 ) -> RunSummary:
     """Archive every solved/closed ticket solved in [since, until] (UTC days, inclusive).
 
     Walks the incremental export from `since` (a ticket solved then was updated
     then or later) and filters on solved_at; it has no 1,000-result cap and
     leaves the nightly cursor alone."""
-    with archive.locked():
-        return _backfill(client, redactor, archive.open(), since=since, until=until, push=push, progress=progress)
+    with archive.locked(), RedactionPool(redactor, workers) as pool:
+        return _backfill(client, pool, archive.open(), since=since, until=until, push=push, progress=progress)
 
 
 def _backfill(
     client: ZendeskClient,
-    redactor: TicketRedactor,
+    pool: RedactionPool,
     archive: Archive,
     *,
     since: date,
@@ -276,7 +306,7 @@ def _backfill(
 
     state = archive.read_state()
     forgotten = state.get("forgotten") or ()
-    _Applier(archive, redactor, summary, progress, accept=in_range, forgotten=forgotten).apply_all(stream)
+    _Applier(archive, pool, summary, progress, accept=in_range, forgotten=forgotten).apply_all(stream)
     if summary.withheld:
         state["withheld"] = sorted(set(state.get("withheld") or ()) | summary.withheld)
         archive.write_state(state)

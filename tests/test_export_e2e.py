@@ -142,3 +142,15 @@ def test_nothing_planted_reaches_the_archive_or_its_history(fake, redactor, tmp_
     assert leaks == []
     assert fake.api_token not in history and fake.api_token not in caplog.text
     assert "content_url" not in files and "token=" not in files
+
+
+def test_parallel_redaction_writes_the_same_bytes_as_one_process(fake, redactor, tmp_path: Path) -> None:
+    one, two = Archive(tmp_path / "one"), Archive(tmp_path / "two")
+    export(fake, redactor, one, workers=1)
+    summary = export(fake, redactor, two, workers=2)
+
+    def contents(archive: Archive) -> dict[str, bytes]:
+        return {str(p.relative_to(archive.path)): p.read_bytes() for p in archive.path.glob("tickets/*/*/*.md")}
+
+    assert summary.written == len(fake.dataset.expected_archived_ids())
+    assert contents(one) == contents(two)
