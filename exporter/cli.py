@@ -321,6 +321,32 @@ def search(
     Console().print(table)
 
 
+@app.command()
+def redact(
+    file: Annotated[
+        Optional[Path], typer.Argument(help="A text file; standard input when left out.", dir_okay=False)
+    ] = None,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="List each finding (type, span, recognizer, score) on stderr.")
+    ] = False,
+) -> None:
+    """Redact text by hand: standard input (or FILE) to standard output.
+
+    Example: pbpaste | ticket-archive redact --explain
+    """
+    try:
+        text = file.read_text("utf-8", errors="replace") if file else sys.stdin.read()
+    except OSError as exc:
+        raise _fail(EXIT_CONFIG, f"cannot read {file}: {exc.strerror}") from None
+    with _errors():
+        redactor = _redactor()
+        findings = redactor.explain(text) if explain else []
+        redacted = redactor.redact_text(text)
+    typer.echo(redacted if redacted.endswith("\n") or not redacted else redacted + "\n", nl=False)
+    for f in findings:
+        typer.echo(f"{f.type}\t{f.start}-{f.end}\t{f.recognizer}\t{f.score:.2f}", err=True)
+
+
 def main() -> None:
     # Typer's own usage errors exit 2, like our configuration errors.
     app(prog_name="ticket-archive")

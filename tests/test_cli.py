@@ -78,3 +78,24 @@ def test_archive_that_is_a_file_is_a_clear_error(tmp_path: Path) -> None:
     result = run_cli("forget", "7", "--archive", str(target))
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
+
+
+def test_redact_reads_stdin_and_explains_on_stderr() -> None:
+    text = "Mail jane.doe@acme-corp.com, token sgp_0123456789abcdef0123456789abcdef01234567, on 3.42.1\n"
+    result = subprocess.run(
+        [sys.executable, "-m", "exporter.cli", "redact", "--explain"],
+        input=text,
+        capture_output=True,
+        text=True,
+        env=CLEAN_ENV,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "Mail <EMAIL_1>, token <SECRET>, on 3.42.1\n"
+    assert "EMAIL\t5-27\t" in result.stderr and "SECRET\t" in result.stderr
+    assert "jane.doe" not in result.stderr
+
+
+def test_redact_missing_file_is_a_usage_error(tmp_path: Path) -> None:
+    result = run_cli("redact", str(tmp_path / "nope.txt"))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
