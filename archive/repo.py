@@ -6,7 +6,7 @@ import os
 import re
 import subprocess
 from pathlib import Path
-from typing import Sequence
+from typing import Iterable, Sequence
 
 from archive.errors import GitError, PushRejected
 
@@ -14,6 +14,10 @@ COMMITTER_NAME = "ticket-archive"
 COMMITTER_EMAIL = "ticket-archive@localhost"
 # Remote URLs may embed credentials (https://user:token@host); git echoes them in errors.
 _URL_CREDENTIALS = re.compile(r"(\w+://)[^/@\s]+@")
+
+
+def _nul_list(paths: Iterable[str]) -> bytes:
+    return "\0".join(sorted(paths)).encode("utf-8")
 
 
 def _last_line(stderr: bytes) -> str:
@@ -58,8 +62,22 @@ class GitRepo:
 
     def add(self, paths: Sequence[str]) -> None:
         if paths:
-            # -A also stages deletions of the given paths.
-            self.git("add", "-A", "--", *paths)
+            # Paths go on stdin: a large backfill would overflow the command line. -A stages
+            # deletions too, but git refuses a path that is neither on disk nor tracked
+            # (written and removed within one run), so those are dropped first.
+            absent = sorted(p for p in paths if not (self.path / p).exists())
+            keep = set(paths) - (set(absent) - self.tracked(absent))
+            if keep:
+                self.git("add", "-A", "--pathspec-from-file=-", "--pathspec-file-nul", input=_nul_list(keep))
+
+    def tracked(self, paths: Sequence[str]) -> set[str]:
+        found: set[str] = set()
+        # git 2.39's ls-files has no --pathspec-from-file; chunks keep the command line short.
+        for start in range(0, len(paths), 500):
+            chunk = list(paths[start : start + 500])
+            out = self.git("ls-files", "-z", "--", *chunk).stdout
+            found.update(out.decode("utf-8", "replace").split("\0"))
+        return found - {""}
 
     def uncommitted_paths(self, *pathspecs: str) -> list[str]:
         out = self.git("status", "--porcelain", "-z", "--untracked-files=all", "--", *pathspecs).stdout.decode("utf-8", "replace")

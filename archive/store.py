@@ -1,9 +1,11 @@
-"""The archive on disk: ticket files, the run state, and the one commit per run.
+"""The archive on disk: ticket files, generated pages, the run state, and the one commit per run.
 
 Files are written atomically (temp file in the same directory, fsync, rename)
 and only when their bytes change. The export state (the incremental cursor)
 lives in `.ticket-archive/state.json` and is committed together with the
-ticket files, so data and state never disagree.
+ticket files, so data and state never disagree. The generated pages (README.md,
+versions/, services/) are rebuilt from the manifest cache (archive.manifest)
+just before each commit and go into the same commit.
 """
 
 from __future__ import annotations
@@ -17,8 +19,11 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from archive.errors import ArchiveError, ArchiveLocked
+from archive.manifest import MANIFEST_FILE, Manifest
+from archive.pages import README, SERVICES_DIR, VERSIONS_DIR, build_pages, sourcegraph_repo_name
 from archive.render import render_ticket
 from archive.repo import GitRepo
+from archive.settings import NoteSettings
 from redaction.models import RedactedTicket
 
 STATE_DIR = ".ticket-archive"
@@ -53,10 +58,12 @@ def write_atomic(path: Path, data: bytes) -> bool:
 
 
 class Archive:
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, notes: NoteSettings | None = None) -> None:
         self.path = Path(path).expanduser().resolve()
         self.repo = GitRepo(self.path)
+        self.notes = notes or NoteSettings()
         self._changed: set[str] = set()
+        self._manifest: Manifest | None = None  # loaded on first use
 
     def open(self) -> "Archive":
         """Create the archive (a git repo) when missing; idempotent."""
@@ -68,7 +75,7 @@ class Archive:
             raise ArchiveError(f"cannot create the archive at {self.path}: {exc.strerror}") from None
         self._write(".gitignore", GITIGNORE.encode())
         # Files a killed run wrote but did not commit belong to the next commit.
-        self._changed.update(self.repo.uncommitted_paths(TICKETS_DIR, STATE_FILE))
+        self._changed.update(self.repo.uncommitted_paths(TICKETS_DIR, STATE_FILE, README, VERSIONS_DIR, SERVICES_DIR))
         return self
 
     @contextlib.contextmanager
@@ -115,11 +122,16 @@ class Archive:
     def write_ticket(self, ticket: RedactedTicket) -> bool:
         """Render and write one ticket; True when its file changed."""
         relpath = self.ticket_relpath(ticket)
-        changed = self._write(relpath, render_ticket(ticket))
+        data = render_ticket(ticket, self.notes)
+        manifest = self.manifest()
+        changed = self._write(relpath, data)
+        if changed or relpath not in manifest.entries:
+            manifest.put(relpath, data.decode("utf-8"))
         # A ticket whose created_at moved would otherwise exist twice.
         for stale in self.find_ticket(ticket.id):
             if stale != relpath:
                 self._remove(stale)
+                manifest.drop(stale)
                 changed = True
         return changed
 
@@ -127,8 +139,52 @@ class Archive:
         removed = False
         for relpath in self.find_ticket(ticket_id):
             self._remove(relpath)
+            self.manifest().drop(relpath)
             removed = True
         return removed
+
+    # -- generated pages --------------------------------------------------
+
+    def manifest(self) -> Manifest:
+        """What the pages are built from: the saved manifest when it matches HEAD, else rebuilt from the files."""
+        if self._manifest is None:
+            manifest = Manifest.load(self.path, self.repo.head() if self.repo.exists() else None)
+            if manifest is None:
+                manifest = Manifest.rebuild(self.path, TICKETS_DIR)
+            else:
+                # Ticket files a killed run left uncommitted (found by open()) may differ from the manifest.
+                manifest.refresh(self.path, sorted(p for p in self._changed if p.startswith(f"{TICKETS_DIR}/")))
+            self._manifest = manifest
+        return self._manifest
+
+    def write_pages(self) -> int:
+        """Write README.md, versions/*.md and services/*.md from the manifest; how many files changed."""
+        pages = build_pages(self.manifest().entries.values(), self.notes, self._sourcegraph_repo())
+        changed = sum(self._write(relpath, data) for relpath, data in sorted(pages.items()))
+        for folder in (VERSIONS_DIR, SERVICES_DIR):
+            for path in sorted((self.path / folder).glob("*.md")):
+                relpath = f"{folder}/{path.name}"
+                if relpath not in pages:
+                    self._remove(relpath)
+                    changed += 1
+        return changed
+
+    def _sourcegraph_repo(self) -> str | None:
+        if self.notes.sourcegraph_repo:
+            return self.notes.sourcegraph_repo
+        result = self.repo.git("remote", "get-url", "origin", check=False) if self.repo.exists() else None
+        if result is None or result.returncode != 0:
+            return None
+        return sourcegraph_repo_name(result.stdout.decode("utf-8", "replace"))
+
+    def _save_manifest(self) -> None:
+        if self._manifest is None:
+            return
+        data = self._manifest.dumps(self.repo.head())
+        try:
+            write_atomic(self.path / MANIFEST_FILE, data)
+        except OSError as exc:
+            raise ArchiveError(f"cannot write {MANIFEST_FILE} in {self.path}: {exc.strerror}") from None
 
     def read_ticket(self, ticket_id: int) -> str | None:
         paths = self.find_ticket(ticket_id)
@@ -157,12 +213,17 @@ class Archive:
         return len(self._changed)
 
     def commit(self, message: str) -> str | None:
-        """Stage what this run changed and commit it; None when nothing changed."""
+        """Update the generated pages, stage what this run changed and commit it; None when nothing changed."""
+        self.write_pages()
         if not self._changed:
+            self._save_manifest()
             return None
         self.repo.add(sorted(self._changed))
         sha = self.repo.commit(message)
         self._changed.clear()
+        # Saved after the commit and recorded at it: a run killed in between leaves a
+        # manifest of an older HEAD, which the next run rebuilds rather than trusts.
+        self._save_manifest()
         return sha
 
     def push(self) -> None:

@@ -40,6 +40,12 @@ class RedactedTicket:
     comments: tuple[RedactedComment, ...] = ()
     # Findings replaced, by entity type (EMAIL, PERSON, SECRET, ...).
     redactions: Mapping[str, int] = field(default_factory=dict)
+    # The customer organization as a stable keyed pseudonym, `org-` + hex (HMAC of
+    # the Zendesk organization id under a secret key): the same customer always
+    # gets the same token, and no one can get from the token to the name.
+    organization: str | None = None
+    # What decided the redaction, e.g. {"presidio": "2.2.366", "spacy": "3.8.18", "model": "..."}.
+    redaction_versions: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -93,9 +93,11 @@ def test_hostile_titles_round_trip_exactly(title: str) -> None:
     assert frontmatter.loads(data)["title"] == title
 
 
-def test_nul_and_lone_surrogates_are_replaced_not_crashed_on() -> None:
+def test_nul_round_trips_escaped_and_lone_surrogates_are_replaced_not_crashed_on() -> None:
     data = render_ticket(make_ticket(title="bad\x00title\ud800"))
-    assert frontmatter.loads(data.decode())["title"] == "bad\ufffdtitle\ufffd"
+    assert b"\x00" not in data  # a raw NUL would make the file binary to git and Sourcegraph
+    assert frontmatter.loads(data.decode())["title"] == "bad\x00title\ufffd"
+    assert "\n# bad\ufffdtitle\ufffd\n" in data.decode()
 
 
 def test_only_redacted_tickets_render() -> None:
@@ -210,3 +212,12 @@ def test_second_run_is_locked_out_and_lock_dies_with_its_process(tmp_path: Path)
         holder.wait()
     with archive.locked():  # the kernel released the dead process's lock
         pass
+
+
+def test_ticket_written_and_removed_in_one_run_commits_cleanly(tmp_path: Path) -> None:
+    archive = Archive(tmp_path / "a").open()
+    archive.write_ticket(make_ticket(1))
+    archive.write_ticket(make_ticket(2))
+    archive.remove_ticket(2)
+    assert archive.commit("run")
+    assert [p for p in git(archive.path, "ls-files", "tickets").split() if p.endswith(".md")] == ["tickets/2023/04/1.md"]

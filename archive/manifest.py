@@ -1,0 +1,181 @@
+"""The manifest: what the generated pages need to know of each case file, kept as a cache.
+
+It lives in `.ticket-archive/cache/manifest.json` (ignored by git) and records
+the commit it matches. A run updates the entries of the files it writes or
+removes and rebuilds the pages from the manifest, so a nightly run with ten
+changed tickets never re-reads the thousands it did not touch. The case files
+stay the source of truth: a manifest that is missing, unreadable, of another
+format or recorded at another commit than HEAD is rebuilt by reading them all.
+Every entry, written or rebuilt, comes from the rendered file's text through
+`entry_from_text`, so the two paths cannot disagree.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+from archive.errors import RenderError
+from archive.header import split_header
+
+log = logging.getLogger("ticket_archive.archive")
+
+MANIFEST_FILE = ".ticket-archive/cache/manifest.json"
+FORMAT = 1
+RESOLUTION_CHARS = 200
+_RESOLUTION = re.compile(r"^## Resolution\n\n(?P<text>.*?)(?=^## |\Z)", re.M | re.S)
+
+
+@dataclass(frozen=True)
+class Entry:
+    path: str
+    id: int
+    title: str
+    solved: str | None  # YYYY-MM-DD: solved_at, else updated_at
+    version: str | None
+    versions: tuple[str, ...]
+    services: tuple[str, ...]
+    deployment: str | None
+    errors: tuple[str, ...]
+    resolution: str | None  # its first line, shortened
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "Entry":
+        return cls(
+            path=str(data["path"]),
+            id=int(data["id"]),
+            title=str(data["title"]),
+            solved=data.get("solved"),
+            version=data.get("version"),
+            versions=tuple(data.get("versions") or ()),
+            services=tuple(data.get("services") or ()),
+            deployment=data.get("deployment"),
+            errors=tuple(data.get("errors") or ()),
+            resolution=data.get("resolution"),
+        )
+
+
+# What a hand-edited file may not smuggle into a page's path or a query.
+_VERSION = re.compile(r"^\d{1,4}(?:\.\d{1,4}){1,3}$")
+_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{0,62}$")
+
+
+def _strings(value: Any, valid: re.Pattern[str] | None = None) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        return ()
+    items = (str(v) for v in value if isinstance(v, (str, int, float)) and not isinstance(v, bool))
+    return tuple(v for v in items if valid is None or valid.match(v))
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None or isinstance(value, (dict, list)) else str(value)
+
+
+def first_line(text: str, limit: int = RESOLUTION_CHARS) -> str | None:
+    """The first line that says something, cut at a sentence (or a word) within `limit`."""
+    for line in text.splitlines():
+        line = " ".join(line.split())
+        if not line or line.startswith("_From the ") or line.startswith("_No resolution"):
+            continue
+        if len(line) <= limit:
+            return line
+        cut = line[:limit]
+        end = max(cut.rfind(". "), cut.rfind("; "), cut.rfind("! "), cut.rfind("? "))
+        if end > limit // 3:
+            return cut[: end + 1].rstrip(";") if cut[end] == "." else cut[:end] + " …"
+        return cut.rsplit(" ", 1)[0] + " …"
+    return None
+
+
+def entry_from_text(relpath: str, text: str) -> Entry | None:
+    """The manifest entry of one case file; None when it is not a readable case file."""
+    try:
+        meta, body = split_header(text)
+    except RenderError:
+        return None
+    ticket_id = meta.get("id")
+    if not isinstance(ticket_id, int) or isinstance(ticket_id, bool):
+        return None
+    solved = _text(meta.get("solved_at")) or _text(meta.get("updated_at"))
+    version, deployment = _text(meta.get("version")), _text(meta.get("deployment"))
+    found = _RESOLUTION.search(body)
+    return Entry(
+        path=relpath,
+        id=ticket_id,
+        title=_text(meta.get("title")) or f"Ticket {ticket_id}",
+        solved=solved[:10] if solved else None,
+        version=version if version and _VERSION.match(version) else None,
+        versions=_strings(meta.get("versions"), _VERSION),
+        services=_strings(meta.get("services"), _NAME),
+        deployment=deployment if deployment and _NAME.match(deployment) else None,
+        errors=_strings(meta.get("errors")),
+        resolution=first_line(found.group("text")) if found else None,
+    )
+
+
+class Manifest:
+    def __init__(self, entries: dict[str, Entry] | None = None) -> None:
+        self.entries: dict[str, Entry] = dict(entries or {})
+
+    # -- loading ----------------------------------------------------------------------
+
+    @classmethod
+    def load(cls, root: Path, head: str | None) -> "Manifest | None":
+        """The saved manifest if it matches `head`; None when it must be rebuilt."""
+        try:
+            data = json.loads((root / MANIFEST_FILE).read_text("utf-8"))
+            if data.get("format") != FORMAT or data.get("head") != head:
+                return None
+            return cls({path: Entry.from_json(e) for path, e in data["tickets"].items()})
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            log.warning("the page manifest is unreadable (%s); rebuilding it from the ticket files", type(exc).__name__)
+            return None
+
+    @classmethod
+    def rebuild(cls, root: Path, tickets_dir: str) -> "Manifest":
+        manifest = cls()
+        manifest.refresh(root, (str(p.relative_to(root)) for p in sorted((root / tickets_dir).glob("*/*/*.md"))))
+        return manifest
+
+    def refresh(self, root: Path, relpaths: Iterable[str]) -> None:
+        """Read these files again; a file that is gone drops out."""
+        for relpath in relpaths:
+            try:
+                text = (root / relpath).read_text("utf-8")
+            except FileNotFoundError:
+                self.drop(relpath)
+                continue
+            except (OSError, UnicodeDecodeError):
+                text = ""
+            self.put(relpath, text)
+
+    # -- changes ----------------------------------------------------------------------
+
+    def put(self, relpath: str, text: str) -> None:
+        entry = entry_from_text(relpath, text)
+        if entry is None:
+            log.warning("%s is not a readable case file; it is left off the generated pages", relpath)
+            self.drop(relpath)
+        else:
+            self.entries[relpath] = entry
+
+    def drop(self, relpath: str) -> None:
+        self.entries.pop(relpath, None)
+
+    def dumps(self, head: str | None) -> bytes:
+        """The manifest's bytes, recorded as matching commit `head`."""
+        data = {
+            "format": FORMAT,
+            "head": head,
+            "tickets": {path: self.entries[path].to_json() for path in sorted(self.entries)},
+        }
+        return (json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode("utf-8")
