@@ -270,7 +270,7 @@ def search(
         typer.Argument(help='Words (all must match), "exact phrases", prefix* words, -excluded words, a OR b.'),
     ] = None,
     version: Annotated[
-        Optional[str], typer.Option(help="Only tickets naming this version or a patch of it: 3.42 matches 3.42.7, not 3.420.")
+        Optional[str], typer.Option(help="Only tickets naming this version or a patch: 3.42 matches 3.42.7, not 3.420.")
     ] = None,
     service: Annotated[Optional[str], typer.Option(help="Only tickets about this service, e.g. gitserver.")] = None,
     keyword: Annotated[Optional[str], typer.Option(help="Only tickets with this keyword (a tag or a service).")] = None,
