@@ -33,6 +33,7 @@ from exporter.config import ZendeskConfig
 from exporter.errors import AuthenticationError, ConfigError, ExportError
 from exporter.jobs import RunSummary, forget_ticket, run_backfill, run_export
 from exporter.logs import FORMATS, setup_logging
+from exporter.settings_file import Settings, load_settings
 from exporter.workers import default_workers
 from redaction.errors import ModelUnavailable, RedactionError
 
@@ -63,6 +64,15 @@ ArchiveOption = Annotated[
 DateFormats = ["%Y-%m-%d"]
 PushOption = Annotated[bool, typer.Option("--push", help="Push the commit to the archive's remote.")]
 VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="Log every request (credentials masked).")]
+ConfigOption = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--config",
+        envvar="TICKET_ARCHIVE_CONFIG",
+        dir_okay=False,
+        help="A TOML settings file with [redaction] and [notes] sections (see README).",
+    ),
+]
 WorkersOption = Annotated[
     Optional[int], typer.Option("--workers", min=1, help="Redaction processes (default: one per CPU core).")
 ]
@@ -135,10 +145,10 @@ def _progress(label: str) -> Iterator[object]:
         yield report
 
 
-def _redactor():
+def _redactor(settings: Settings):
     from redaction import Redactor
 
-    return Redactor()
+    return Redactor(settings.redaction)
 
 
 def _report(summary: RunSummary) -> None:
@@ -159,6 +169,7 @@ def export(
     ] = None,
     push: PushOption = False,
     workers: WorkersOption = None,
+    config: ConfigOption = None,
     verbose: VerboseOption = False,
     log_format: LogFormatOption = "text",
 ) -> None:
@@ -168,10 +179,11 @@ def export(
     """
     _logging(verbose, log_format)
     with _errors():
-        config = ZendeskConfig.from_env()
-        store = Archive(archive)
-        redactor = _redactor()
-        with ZendeskClient(config) as client, _progress("export") as progress:
+        zendesk = ZendeskConfig.from_env()
+        settings = load_settings(config)
+        store = Archive(archive, notes=settings.notes)
+        redactor = _redactor(settings)
+        with ZendeskClient(zendesk) as client, _progress("export") as progress:
             summary = run_export(
                 client,
                 redactor,
@@ -191,6 +203,7 @@ def backfill(
     until: Annotated[datetime, typer.Option(formats=DateFormats, help="Last solved day, UTC, inclusive.")],
     push: PushOption = False,
     workers: WorkersOption = None,
+    config: ConfigOption = None,
     verbose: VerboseOption = False,
     log_format: LogFormatOption = "text",
 ) -> None:
@@ -202,10 +215,11 @@ def backfill(
     if until < since:
         raise _fail(EXIT_CONFIG, "--until is before --since")
     with _errors():
-        config = ZendeskConfig.from_env()
-        store = Archive(archive)
-        redactor = _redactor()
-        with ZendeskClient(config) as client, _progress("backfill") as progress:
+        zendesk = ZendeskConfig.from_env()
+        settings = load_settings(config)
+        store = Archive(archive, notes=settings.notes)
+        redactor = _redactor(settings)
+        with ZendeskClient(zendesk) as client, _progress("backfill") as progress:
             summary = run_backfill(
                 client,
                 redactor,
@@ -240,6 +254,7 @@ def demo(
         "demo-archive"
     ),
     tickets: Annotated[int, typer.Option(help="How many synthetic tickets the fake Zendesk holds.", min=1)] = 60,
+    config: ConfigOption = None,
     verbose: VerboseOption = False,
 ) -> None:
     """Run the export against the built-in fake Zendesk on 127.0.0.1.
@@ -251,7 +266,10 @@ def demo(
     _logging(verbose, "text")
     with _errors():
         with _progress("demo") as progress:
-            result = run_demo(Path(archive), tickets=tickets, redactor=_redactor(), progress=progress)
+            settings = load_settings(config)
+            result = run_demo(
+                Path(archive), tickets=tickets, redactor=_redactor(settings), notes=settings.notes, progress=progress
+            )
     typer.echo(result.summary.line())
     typer.echo(f"\nThe archive is a git repository at {result.archive_path}")
     typer.echo(f"{result.files} ticket files under {result.archive_path / 'tickets'}")
@@ -329,17 +347,20 @@ def redact(
     explain: Annotated[
         bool, typer.Option("--explain", help="List each finding (type, span, recognizer, score) on stderr.")
     ] = False,
+    config: ConfigOption = None,
 ) -> None:
     """Redact text by hand: standard input (or FILE) to standard output.
 
     Example: pbpaste | ticket-archive redact --explain
     """
+    with _errors():
+        settings = load_settings(config)
     try:
         text = file.read_text("utf-8", errors="replace") if file else sys.stdin.read()
     except OSError as exc:
         raise _fail(EXIT_CONFIG, f"cannot read {file}: {exc.strerror}") from None
     with _errors():
-        redactor = _redactor()
+        redactor = _redactor(settings)
         findings = redactor.explain(text) if explain else []
         redacted = redactor.redact_text(text)
     typer.echo(redacted if redacted.endswith("\n") or not redacted else redacted + "\n", nl=False)

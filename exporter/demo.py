@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from archive.settings import NoteSettings
 from archive.store import TICKETS_DIR, Archive
 from exporter.client import RetryPolicy, ZendeskClient
 from exporter.config import ZendeskConfig
@@ -36,6 +37,7 @@ def run_demo(
     progress: Progress | None = None,
     seed: int = 7,
     workers: int | None = None,
+    notes: NoteSettings | None = None,
 ) -> DemoResult:
     with FakeZendesk(tickets=tickets, seed=seed) as fake:
         # Show the retry policy at work: one rate-limit answer and one server error.
@@ -49,7 +51,7 @@ def run_demo(
                 "ZENDESK_API_TOKEN": fake.api_token,
             }
         )
-        archive = Archive(archive_path)
+        archive = Archive(archive_path, notes=notes)
         with ZendeskClient(config, policy=RetryPolicy(backoff_initial=0.2, backoff_max=2.0)) as client:
             summary = run_export(client, redactor, archive, progress=progress, workers=workers or default_workers())
     files = sum(1 for _ in archive.path.glob(f"{TICKETS_DIR}/*/*/*.md"))
