@@ -22,7 +22,7 @@ import os
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Iterator, Optional
+from typing import Annotated, Any, Callable, Iterator, Optional
 
 import typer
 
@@ -160,6 +160,22 @@ def _report(summary: RunSummary) -> None:
         raise typer.Exit(EXIT_WITHHELD)
 
 
+def _run_job(
+    job: Callable[..., RunSummary], label: str, archive: Path, config: Path | None, workers: int | None, **options: Any
+) -> None:
+    """Build the client, settings, archive and redactor; run one job; report its summary."""
+    with _errors():
+        zendesk = ZendeskConfig.from_env()
+        settings = load_settings(config)
+        store = Archive(archive, notes=settings.notes)
+        redactor = _redactor(settings)
+        with ZendeskClient(zendesk) as client, _progress(label) as progress:
+            summary = job(
+                client, redactor, store, progress=progress, workers=workers or default_workers(), **options
+            )
+    _report(summary)
+
+
 @app.command()
 def export(
     archive: ArchiveOption,
@@ -178,22 +194,7 @@ def export(
     Example: ticket-archive export --archive /srv/ticket-archive --push
     """
     _logging(verbose, log_format)
-    with _errors():
-        zendesk = ZendeskConfig.from_env()
-        settings = load_settings(config)
-        store = Archive(archive, notes=settings.notes)
-        redactor = _redactor(settings)
-        with ZendeskClient(zendesk) as client, _progress("export") as progress:
-            summary = run_export(
-                client,
-                redactor,
-                store,
-                since=since.date() if since else None,
-                push=push,
-                progress=progress,
-                workers=workers or default_workers(),
-            )
-    _report(summary)
+    _run_job(run_export, "export", archive, config, workers, since=since.date() if since else None, push=push)
 
 
 @app.command()
@@ -214,23 +215,7 @@ def backfill(
     _logging(verbose, log_format)
     if until < since:
         raise _fail(EXIT_CONFIG, "--until is before --since")
-    with _errors():
-        zendesk = ZendeskConfig.from_env()
-        settings = load_settings(config)
-        store = Archive(archive, notes=settings.notes)
-        redactor = _redactor(settings)
-        with ZendeskClient(zendesk) as client, _progress("backfill") as progress:
-            summary = run_backfill(
-                client,
-                redactor,
-                store,
-                since=since.date(),
-                until=until.date(),
-                push=push,
-                progress=progress,
-                workers=workers or default_workers(),
-            )
-    _report(summary)
+    _run_job(run_backfill, "backfill", archive, config, workers, since=since.date(), until=until.date(), push=push)
 
 
 @app.command()

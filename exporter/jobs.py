@@ -26,7 +26,7 @@ from typing import Callable, Iterable, Protocol
 
 from archive.store import Archive
 from exporter.client import ZendeskClient
-from exporter.errors import AuthenticationError, NotFound
+from exporter.errors import NotFound
 from exporter.models import Ticket
 from exporter.stream import TicketChange, TicketStream
 from exporter.workers import RedactionPool
@@ -192,8 +192,8 @@ _POOL_DIED = "a redaction worker process died (out of memory?); rerun with fewer
 def _field_titles(client: ZendeskClient) -> dict[int, str]:
     try:
         return client.ticket_field_titles()
-    except (NotFound, AuthenticationError):
-        # Custom field titles are a nicety; an agent without access to them still exports.
+    except NotFound:
+        # Custom field titles are a nicety; an account without the endpoint still exports.
         log.warning("cannot list ticket fields; custom fields are archived as field_<id>")
         return {}
 
