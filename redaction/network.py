@@ -73,6 +73,9 @@ _HOST_RE = re.compile(
     r"(?![\w-]|\.[\w-]|\()"
 )
 _TRAILING = ".,;:!?'\"*_~"
+# Every IPv4 address has digit-dot-digit; every IPv6 address has a hex digit next to a colon and
+# another hex digit or colon.
+_MAYBE_IP = re.compile(r"\d\.\d|[0-9A-Fa-f]:[0-9A-Fa-f:]|:[0-9A-Fa-f]")
 _GENERIC_RANGES = frozenset(
     {"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "169.254.0.0/16", "fc00::/7", "fe80::/10"}
 )
@@ -218,6 +221,8 @@ class IpAddressRecognizer(IpRecognizer):
         super().__init__(supported_entity=IP, name="IpAddressRecognizer")
 
     def analyze(self, text, entities, nlp_artifacts=None, regex_flags=None):  # noqa: D102
+        if not _MAYBE_IP.search(text):
+            return []  # Presidio's IPv6 pattern is slow, and most texts have no address at all
         results = super().analyze(text, entities, nlp_artifacts, regex_flags)
         kept = []
         for result in results:

@@ -7,6 +7,11 @@ order (title, tags, fields, then comments), and re-checked after replacement:
 if any deny-listed value or unmistakable credential is still present, the
 ticket is refused rather than written. Any failure becomes a `RedactionError`
 whose message names the ticket id and the kind of failure, never its text.
+
+The settings' audience profile decides what is in the record at all: the
+`internal` profile keeps internal notes, agents' names and the organization's
+keyed pseudonym; the `public` profile drops internal notes before analysis,
+redacts agents' names like customers' and leaves the organization out.
 """
 
 from __future__ import annotations
@@ -15,14 +20,16 @@ from typing import Sequence
 
 from exporter.models import Comment, Ticket
 from redaction.analysis import Detection, TextAnalyzer
-from redaction.contacts import EmailAddressRecognizer, PhoneNumberRecognizer
 from redaction.engine import LoadedSpacyNlpEngine, build_analyzer, library_versions, load_pipeline
 from redaction.errors import RedactionError
 from redaction.known import KnownEntities, KnownEntityRecognizer
 from redaction.models import Finding, RedactedComment, RedactedTicket
+from redaction.names import NameFinder
 from redaction.ner import NerPolicy
-from redaction.network import AllowList, IpAddressRecognizer, NetworkRecognizer
+from redaction.network import AllowList
 from redaction.placeholders import PLACEHOLDER, Placeholders, resolve
+from redaction.pseudonyms import organization_pseudonym
+from redaction.recognizers import pattern_recognizers
 from redaction.secrets import SecretRecognizer
 from redaction.settings import RedactionSettings
 
@@ -43,19 +50,13 @@ class Redactor:
         nlp_engine = LoadedSpacyNlpEngine(nlp, self.settings.model)
         analyzer = build_analyzer(
             nlp_engine,
-            [
-                self._secrets,
-                NetworkRecognizer(self._allow),
-                EmailAddressRecognizer(self._allow),
-                PhoneNumberRecognizer(),
-                IpAddressRecognizer(),
-                *self.settings.extra_recognizers,
-            ],
+            [*pattern_recognizers(self._allow, self._secrets), *self.settings.extra_recognizers],
         )
         self._texts = TextAnalyzer(
             analyzer,
             nlp_engine,
             NerPolicy(self.settings.allow_terms),
+            NameFinder(self.settings.allow_terms),
             chunk_chars=self.settings.ner_chunk_chars,
             overlap=self.settings.ner_overlap,
             batch_size=self.settings.ner_batch_size,
@@ -99,7 +100,8 @@ class Redactor:
         return self._texts.analyze([text], [True], KnownEntityRecognizer(KnownEntities.empty()))[0]
 
     def _redact_ticket(self, ticket: Ticket) -> RedactedTicket:
-        known = KnownEntities.from_ticket(ticket, keep_agent_names=self.settings.keep_agent_names, allow=self._allow)
+        settings = self.settings
+        known = KnownEntities.from_ticket(ticket, keep_agent_names=settings.keeps_agent_names, allow=self._allow)
         texts: list[str] = []
         use_ner: list[bool] = []
 
@@ -109,6 +111,9 @@ class Redactor:
             return len(texts) - 1
 
         comments = ticket.comments or _description_as_comment(ticket)
+        if settings.public:
+            # Internal notes never reach a public archive, not even redacted: they are not analysed at all.
+            comments = tuple(c for c in comments if c.public)
         fields = sorted(ticket.custom_fields, key=lambda f: f.id)
         title_at = add(ticket.subject)
         tags_at = [add(tag, ner=False) for tag in ticket.tags]  # slugs: nothing for NER to read
@@ -156,12 +161,20 @@ class Redactor:
             custom_fields=custom_fields,
             comments=tuple(redacted_comments),
             redactions=dict(sorted(placeholders.counts.items())),
+            organization=self._organization(ticket),
+            redaction_versions=dict(sorted(self._versions.items())),
         )
+
+    def _organization(self, ticket: Ticket) -> str | None:
+        """The keyed pseudonym of the customer organization; never its name, and none in the public profile."""
+        if ticket.organization is None or self.settings.public:
+            return None
+        return organization_pseudonym(ticket.organization.id, self.settings.org_key)
 
     def _author(self, ticket: Ticket, comment: Comment, placeholders: Placeholders) -> tuple[str, str]:
         user = ticket.author(comment)
         if user is not None and user.is_agent:
-            if self.settings.keep_agent_names and user.name.strip():
+            if self.settings.keeps_agent_names and user.name.strip():
                 return user.name.strip(), "agent"
             return placeholders.label("PERSON", f"user:{user.id}"), "agent"
         identity = f"user:{user.id}" if user is not None else f"author:{comment.author_id}"

@@ -18,34 +18,45 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 
 SECRET = "SECRET"
 
-_START = r"(?<![A-Za-z0-9_])"
 _END = r"(?![A-Za-z0-9_])"
+
+
+def _word_start(pattern: str) -> str:
+    """`pattern` anchored at a word edge, the edge tested after its first character (or class).
+
+    Python's re scans quickly for a literal first character; a lookbehind in
+    front of it makes the engine try every position of the text instead,
+    fifteen times slower on a ticket.
+    """
+    first = pattern.index("]") + 1 if pattern.startswith("[") else 1
+    return pattern[:first] + r"(?<![A-Za-z0-9_].)" + pattern[first:]
+
 
 # (name, pattern, score). A group named "secret" narrows the span to the value.
 _PATTERNS: tuple[tuple[str, str, float], ...] = (
-    ("sourcegraph token", _START + r"sg[a-z]{1,4}_(?:[A-Za-z0-9]{1,32}_)?[a-fA-F0-9]{32,64}" + _END, 1.0),
-    ("github token", _START + r"gh[pousr]_[A-Za-z0-9]{30,255}" + _END, 1.0),
-    ("github fine-grained token", _START + r"github_pat_[A-Za-z0-9_]{22,255}", 1.0),
-    ("gitlab token", _START + r"gl(?:pat|dt|rt|ptt|cbt|oas)-[A-Za-z0-9_-]{20,}", 1.0),
+    ("sourcegraph token", _word_start(r"sg[a-z]{1,4}_(?:[A-Za-z0-9]{1,32}_)?[a-fA-F0-9]{32,64}") + _END, 1.0),
+    ("github token", _word_start(r"gh[pousr]_[A-Za-z0-9]{30,255}") + _END, 1.0),
+    ("github fine-grained token", _word_start(r"github_pat_[A-Za-z0-9_]{22,255}"), 1.0),
+    ("gitlab token", _word_start(r"gl(?:pat|dt|rt|ptt|cbt|oas)-[A-Za-z0-9_-]{20,}"), 1.0),
     (
         "aws access key id",
-        _START + r"(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA)[A-Z0-9]{16}" + _END,
+        _word_start(r"A(?:KIA|SIA|BIA|CCA|GPA|IDA|ROA|IPA|NPA|NVA|PKA)[A-Z0-9]{16}") + _END,
         1.0,
     ),
-    ("google api key", _START + r"AIza[0-9A-Za-z_-]{35}" + _END, 1.0),
-    ("google oauth secret", _START + r"GOCSPX-[A-Za-z0-9_-]{20,}", 1.0),
-    ("slack token", _START + r"xox[abposre]-[A-Za-z0-9-]{10,}", 1.0),
-    ("slack app token", _START + r"xapp-[0-9]-[A-Za-z0-9-]{10,}", 1.0),
+    ("google api key", _word_start(r"AIza[0-9A-Za-z_-]{35}") + _END, 1.0),
+    ("google oauth secret", _word_start(r"GOCSPX-[A-Za-z0-9_-]{20,}"), 1.0),
+    ("slack token", _word_start(r"xox[abposre]-[A-Za-z0-9-]{10,}"), 1.0),
+    ("slack app token", _word_start(r"xapp-[0-9]-[A-Za-z0-9-]{10,}"), 1.0),
     ("slack webhook", r"https://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9_/-]+", 1.0),
-    ("stripe key", _START + r"(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,}", 1.0),
-    ("openai-style key", _START + r"sk-(?:ant-|proj-)?[A-Za-z0-9_-]{20,}", 1.0),
-    ("npm token", _START + r"npm_[A-Za-z0-9]{36}" + _END, 1.0),
-    ("pypi token", _START + r"pypi-[A-Za-z0-9_-]{50,}", 1.0),
-    ("huggingface token", _START + r"hf_[A-Za-z0-9]{30,}" + _END, 1.0),
-    ("sendgrid key", _START + r"SG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}", 1.0),
-    ("jwt", _START + r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*", 1.0),
+    ("stripe key", _word_start(r"[srp]k_(?:live|test)_[A-Za-z0-9]{16,}"), 1.0),
+    ("openai-style key", _word_start(r"sk-(?:ant-|proj-)?[A-Za-z0-9_-]{20,}"), 1.0),
+    ("npm token", _word_start(r"npm_[A-Za-z0-9]{36}") + _END, 1.0),
+    ("pypi token", _word_start(r"pypi-[A-Za-z0-9_-]{50,}"), 1.0),
+    ("huggingface token", _word_start(r"hf_[A-Za-z0-9]{30,}") + _END, 1.0),
+    ("sendgrid key", _word_start(r"SG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}"), 1.0),
+    ("jwt", _word_start(r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*"), 1.0),
     # Base64 of a JSON object: license keys, signed blobs, kubeconfig tokens.
-    ("base64 json blob", _START + r"eyJ[A-Za-z0-9+/_-]{17,}={0,2}", 0.9),
+    ("base64 json blob", _word_start(r"eyJ[A-Za-z0-9+/_-]{17,}={0,2}"), 0.9),
     (
         "private key block",
         r"-----BEGIN[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----"
@@ -54,7 +65,7 @@ _PATTERNS: tuple[tuple[str, str, float], ...] = (
     ),
     ("bcrypt hash", r"\$2[abxy]?\$\d{2}\$[./A-Za-z0-9]{53}", 1.0),
     # scheme://user:password@host — the password only; the URL detector decides about the rest.
-    ("url password", r"\b[A-Za-z][A-Za-z0-9+.-]*://[^\s:/@?#]*:(?P<secret>[^\s/?#]+)@", 1.0),
+    ("url password", r"(?<=[A-Za-z0-9+.-])://[^\s:/@?#]*:(?P<secret>[^\s/?#]+)@", 1.0),
     (
         "azure connection string key",
         r"(?i)\b(?:AccountKey|SharedAccessKey|SharedAccessSignature|SharedSecret)=(?P<secret>[^;\s\"'&]+)",
@@ -100,6 +111,28 @@ _ASSIGNMENT = re.compile(
     (?:"(?P<dq>[^"\n]{1,512})"|'(?P<sq>[^'\n]{1,512})'|(?P<bare>[^\s"'`,;&}{\[\]()<>]{1,512}))
     """
 )
+# Every credential word of _ASSIGNMENT contains one of these; only identifiers with one are tried.
+_CREDENTIAL_WORD = re.compile(r"(?i)pass|pwd|secret|token|key|credential|authorization|cookie|signature|session")
+_IDENTIFIER_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
+
+
+def _assignments(text: str) -> Iterator[re.Match[str]]:
+    """`_ASSIGNMENT.finditer(text)`, trying only the identifiers that contain a credential word (5x faster)."""
+    resume = 0
+    tried: set[int] = set()
+    for hit in _CREDENTIAL_WORD.finditer(text):
+        start = hit.start()
+        while start > 0 and text[start - 1] in _IDENTIFIER_CHARS:
+            start -= 1
+        if start < resume or start in tried:
+            continue
+        tried.add(start)
+        match = _ASSIGNMENT.match(text, start)
+        if match:
+            resume = match.end()
+            yield match
+
+
 # Short generic keys (`key: …`, `auth=…`) only count when the value looks random.
 _WEAK_ASSIGNMENT = re.compile(
     r"""(?ix)
@@ -122,6 +155,7 @@ _NOT_A_VALUE = re.compile(
       | secretkeyref | valuefrom | secretname
     )$"""
 )
+_SCHEMES = frozenset({"bearer", "basic", "token", "digest"})
 _BLOB = re.compile(r"(?<![A-Za-z0-9+/=_.-])[A-Za-z0-9+/_-]{24,}={0,2}(?![A-Za-z0-9+/=_-])")
 _HEXISH = re.compile(r"^[0-9a-fA-F-]+$")
 _PARTS = re.compile(r"[-_./]")
@@ -174,6 +208,8 @@ def _value_span(match: re.Match[str]) -> tuple[int, int, str] | None:
             value = match.group(group)
             if not value.strip() or _NOT_A_VALUE.match(value.strip()):
                 return None
+            if value.lower() in _SCHEMES:
+                return None  # `Authorization: Bearer <SECRET>`: the scheme, its value already redacted
             return match.start(group), match.end(group), value
     return None
 
@@ -205,7 +241,7 @@ class SecretRecognizer(EntityRecognizer):
                     continue
                 if end > start:
                     yield start, end, score, name
-        for match in _ASSIGNMENT.finditer(text):
+        for match in _assignments(text):
             if match.group("key").lower().startswith("existing"):
                 continue  # existingSecret: the name of a Kubernetes secret, not its value
             span = _value_span(match)

@@ -2,8 +2,20 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import Any
+
+PROFILES = ("internal", "public")
+# The key of the organization pseudonyms (HMAC-SHA256 of the Zendesk organization id).
+# Set it in production: with the development key anyone can recompute which id a
+# pseudonym stands for.
+ORG_KEY_ENV = "TICKET_ARCHIVE_ORG_KEY"
+DEV_ORG_KEY = "ticket-archive-development-org-key"
+
+
+def _org_key_from_env() -> str:
+    return os.environ.get(ORG_KEY_ENV) or DEV_ORG_KEY
 
 # Public sites whose links carry documentation and issue references, not customer data.
 # Exact host names: a customer's own `acme.sourcegraph.com` instance is NOT covered by
@@ -107,6 +119,11 @@ class RedactionSettings:
     `extra_recognizers` are additional Presidio recognizers (instances of
     `presidio_analyzer.EntityRecognizer`) run on every text with the built-in
     ones: a site-specific pattern, or a fake in tests.
+
+    Audience profiles: `internal` (the default) keeps internal notes, agents'
+    names (unless `keep_agent_names` is off) and the organization pseudonym;
+    `public` leaves internal notes out entirely, redacts agents' names like
+    customers' and leaves the organization out.
     """
 
     # An installed spaCy pipeline: a package name or a path. Never downloaded.
@@ -114,6 +131,9 @@ class RedactionSettings:
     allow_domains: tuple[str, ...] = DEFAULT_ALLOW_DOMAINS
     allow_terms: tuple[str, ...] = DEFAULT_ALLOW_TERMS
     keep_agent_names: bool = True
+    profile: str = "internal"
+    # HMAC key for `RedactedTicket.organization`; TICKET_ARCHIVE_ORG_KEY, else a fixed development key.
+    org_key: str = field(default_factory=_org_key_from_env, repr=False, compare=False)
     # Named-entity recognition runs on pieces of at most this many characters,
     # overlapping by `ner_overlap` so a name across a cut is seen whole in one piece.
     ner_chunk_chars: int = 20_000
@@ -123,7 +143,19 @@ class RedactionSettings:
     bulk_text_chars: int = 100_000
     extra_recognizers: tuple[Any, ...] = field(default=(), compare=False)
 
+    @property
+    def public(self) -> bool:
+        return self.profile == "public"
+
+    @property
+    def keeps_agent_names(self) -> bool:
+        return self.keep_agent_names and not self.public
+
     def __post_init__(self) -> None:
+        if self.profile not in PROFILES:
+            raise ValueError(f"profile must be one of {', '.join(PROFILES)}, not {self.profile!r}")
+        if not self.org_key:
+            raise ValueError(f"org_key must not be empty (set {ORG_KEY_ENV})")
         if self.ner_chunk_chars < 1_000:
             raise ValueError("ner_chunk_chars must be at least 1000")
         if not 0 <= self.ner_overlap <= self.ner_chunk_chars // 4:

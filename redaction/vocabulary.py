@@ -40,6 +40,9 @@ COMMON_WORDS = frozenset(
     up us use user ventures very view wade wall ward was water way we web wednesday well
     west what when where which while white who why wild will win winter with wolf wood woods
     works would yes you young your
+    airlines airways automotive biotech chemicals construction electric electronics entertainment finance
+    foods freight games gaming healthcare hospitality hotels manufacturing medical motors pharma
+    pharmaceuticals properties realty retail shipping telecom toys traders trading transport utilities
     """.split()
 )
 
@@ -75,6 +78,20 @@ NOT_NAME_WORDS = frozenset(
     node nodes cluster version type image container containers volume volumes capacity
     diff commit merge branch tag tags repository repositories query search result results
     unindexed indexed index unknown total count error errors warning warnings request response
+    versions systems logs events environment details configuration settings output steps summary
+    update updates workaround resolution cause fix
+    """.split()
+)
+
+# Nouns that follow a product's name ("Oracle Cloud", "Rocky Linux", "Jasmine Core", "Victor Ops"):
+# a span with one of them is a product, never a person.
+PRODUCT_WORDS = frozenset(
+    """
+    actions agent agents api app apps bridge cache cli client cloud cluster community connect connector
+    console controller core dashboard database db desktop driver edition engine enterprise extension
+    extensions framework gateway gems hub lab labs linux manager operator ops os pipeline pipelines platform
+    plugin plugins portal pro proxy registry runner runtime sdk server service services stack storage store
+    stream streams studio suite toolkit workflow workflows workspace
     """.split()
 )
 
@@ -98,6 +115,9 @@ TECH_WORDS = frozenset(
     spark hadoop trino presto centos rhel fedora alpine sonoma ventura monterey sequoia catalina
     mojave bitbucket gerrit perforce phabricator azure entra keycloak auth0 onelogin pingfederate
     cloudflare akamai fastly vercel netlify heroku
+    django flask mocha jest elixir scala haskell perl ember angular vue svelte deno vite loki mimir thanos
+    cortex gitea gogs forgejo podman buildah kaniko calico cilium linkerd pulumi ansible puppet vagrant oracle
+    mongo celery spinnaker tekton
     """.split()
 )
 

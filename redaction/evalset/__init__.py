@@ -1,0 +1,85 @@
+"""A labeled evaluation set for the redaction stage, and the scorer that measures a redactor on it.
+
+    from redaction.evalset import build_eval_set, score, format_report
+    evalset = build_eval_set(seed=1234)          # deterministic: same seed, same tickets
+    report = score(Redactor(), evalset)          # redacts every ticket once
+    print(format_report(report))                 # or: python -m redaction.evalset --seed 1234
+
+`build_eval_set` invents solved support tickets about a self-hosted code search
+product: log lines, site configs, Helm values, env dumps, Go and Java stack
+traces, kubectl output, curl sessions, email signatures and people mentioned in
+passing. Each ticket is an `exporter.models.Ticket`, with the requester, CCs,
+agents and organization Zendesk would side-load, so the engine's deny-lists
+run exactly as in production. Every value planted on purpose is recorded:
+
+- sensitive values (must not survive), by kind: `SENSITIVE_KINDS`;
+- technical facts (must survive verbatim), by kind: `FACT_KINDS`.
+
+How `score` counts, and why:
+
+- A sensitive value leaks when it occurs anywhere in its ticket's redacted
+  output (title, tags, custom fields, comment bodies, authors, attachment
+  names), case-insensitively and at letter/digit edges, so `10.0.3.4` is not
+  found inside `10.0.3.45`. A person also leaks by part: any part of the name
+  of three letters or more that is not a common word (`Hi Priya,` leaks
+  "Priya Raman"). Full-name and part-only leaks are reported separately.
+- A fact is kept when every one of its occurrences survives verbatim
+  (case-sensitive; `5.1` inside `5.1.2` is not an occurrence): a fact intact in
+  one comment and shredded in another was still destroyed.
+- A ticket whose redaction raises `RedactionError` is withheld: it leaks
+  nothing and keeps nothing. Failing closed costs content, not privacy.
+- Agents' names are not customer data and are never counted.
+
+Nothing here reads the clock (except `score` timing itself), the network or a
+model; one `random.Random(seed)` drives every choice.
+"""
+
+from redaction.evalset.generator import build_eval_set
+from redaction.evalset.scorer import (
+    DestroyedFact,
+    Leak,
+    Report,
+    TicketRedactor,
+    Withheld,
+    format_report,
+    rendered_strings,
+    score,
+)
+from redaction.evalset.truth import (
+    DEFAULT_SEED,
+    DEFAULT_TICKETS,
+    FACT_KINDS,
+    LEAK_LIMITS,
+    LOCATIONS,
+    MIN_FACTS_KEPT,
+    SENSITIVE_KINDS,
+    EvalSet,
+    EvalTicket,
+    Planted,
+    name_parts,
+    ticket_texts,
+)
+
+__all__ = [
+    "DEFAULT_SEED",
+    "DEFAULT_TICKETS",
+    "FACT_KINDS",
+    "LEAK_LIMITS",
+    "LOCATIONS",
+    "MIN_FACTS_KEPT",
+    "SENSITIVE_KINDS",
+    "DestroyedFact",
+    "EvalSet",
+    "EvalTicket",
+    "Leak",
+    "Planted",
+    "Report",
+    "TicketRedactor",
+    "Withheld",
+    "build_eval_set",
+    "format_report",
+    "name_parts",
+    "rendered_strings",
+    "score",
+    "ticket_texts",
+]
