@@ -4,6 +4,7 @@
      ├── GitError                  a git command failed; carries the command and its stderr's last line
      │    └── PushRejected         the remote refused the push; the local commit is kept
      ├── RenderError               a redacted ticket cannot be rendered
+     ├── LeakSuspected             the rendered file still looks like it holds customer data; withheld
      └── ArchiveLocked             another run holds the archive's lock (exit 7)
 """
 
@@ -22,6 +23,16 @@ class PushRejected(GitError):
 
 class RenderError(ArchiveError):
     pass
+
+
+class LeakSuspected(ArchiveError):
+    """The last check before writing found something that looks like a leak.
+
+    `suspects` are masked; the message names only file, line and kind."""
+
+    def __init__(self, message: str, suspects: tuple[object, ...] = ()) -> None:
+        super().__init__(message)
+        self.suspects = suspects
 
 
 class ArchiveLocked(ArchiveError):

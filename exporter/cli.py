@@ -73,6 +73,13 @@ ConfigOption = Annotated[
         help="A TOML settings file with [redaction] and [notes] sections (see README).",
     ),
 ]
+ProfileOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--profile",
+        help="internal (internal notes and agent names kept) or public (public comments only, agents redacted).",
+    ),
+]
 WorkersOption = Annotated[
     Optional[int], typer.Option("--workers", min=1, help="Redaction processes (default: one per CPU core).")
 ]
@@ -161,12 +168,18 @@ def _report(summary: RunSummary) -> None:
 
 
 def _run_job(
-    job: Callable[..., RunSummary], label: str, archive: Path, config: Path | None, workers: int | None, **options: Any
+    job: Callable[..., RunSummary],
+    label: str,
+    archive: Path,
+    config: Path | None,
+    profile: str | None,
+    workers: int | None,
+    **options: Any,
 ) -> None:
     """Build the client, settings, archive and redactor; run one job; report its summary."""
     with _errors():
         zendesk = ZendeskConfig.from_env()
-        settings = load_settings(config)
+        settings = load_settings(config, profile=profile)
         store = Archive(archive, notes=settings.notes)
         redactor = _redactor(settings)
         with ZendeskClient(zendesk) as client, _progress(label) as progress:
@@ -186,6 +199,7 @@ def export(
     push: PushOption = False,
     workers: WorkersOption = None,
     config: ConfigOption = None,
+    profile: ProfileOption = None,
     verbose: VerboseOption = False,
     log_format: LogFormatOption = "text",
 ) -> None:
@@ -194,7 +208,7 @@ def export(
     Example: ticket-archive export --archive /srv/ticket-archive --push
     """
     _logging(verbose, log_format)
-    _run_job(run_export, "export", archive, config, workers, since=since.date() if since else None, push=push)
+    _run_job(run_export, "export", archive, config, profile, workers, since=since.date() if since else None, push=push)
 
 
 @app.command()
@@ -205,6 +219,7 @@ def backfill(
     push: PushOption = False,
     workers: WorkersOption = None,
     config: ConfigOption = None,
+    profile: ProfileOption = None,
     verbose: VerboseOption = False,
     log_format: LogFormatOption = "text",
 ) -> None:
@@ -215,7 +230,7 @@ def backfill(
     _logging(verbose, log_format)
     if until < since:
         raise _fail(EXIT_CONFIG, "--until is before --since")
-    _run_job(run_backfill, "backfill", archive, config, workers, since=since.date(), until=until.date(), push=push)
+    _run_job(run_backfill, "backfill", archive, config, profile, workers, since=since.date(), until=until.date(), push=push)
 
 
 @app.command()
@@ -351,6 +366,34 @@ def redact(
     typer.echo(redacted if redacted.endswith("\n") or not redacted else redacted + "\n", nl=False)
     for f in findings:
         typer.echo(f"{f.type}\t{f.start}-{f.end}\t{f.recognizer}\t{f.score:.2f}", err=True)
+
+
+@app.command()
+def verify(
+    archive: ArchiveOption,
+    config: ConfigOption = None,
+) -> None:
+    """Re-scan the archived files for anything that looks like a leak; exit 1 listing file:line.
+
+    Secrets, emails, phones, IPs and hosts or URLs off the allow-list are reported
+    with their values masked. Example: ticket-archive verify --archive ./archive
+    """
+    from archive.verify import verify_archive
+    from redaction.scanner import LeakScanner
+
+    with _errors():
+        settings = load_settings(config)
+        root = Archive(archive).path
+        if not (root / "tickets").is_dir():
+            raise ArchiveError(f"{root} holds no tickets/ directory; is it a ticket archive?")
+        suspects = verify_archive(root, LeakScanner(settings.redaction))
+    for suspect in suspects:
+        typer.echo(str(suspect))
+    if suspects:
+        files = len({s.path for s in suspects})
+        typer.echo(f"{len(suspects)} suspected leak(s) in {files} file(s)", err=True)
+        raise typer.Exit(EXIT_WITHHELD)
+    typer.echo("no suspected leaks", err=True)
 
 
 def main() -> None:

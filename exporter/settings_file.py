@@ -28,7 +28,8 @@ from exporter.errors import ConfigError
 
 # Lists that extend the built-in defaults instead of replacing them.
 _EXTENDS = {"allow_domains", "allow_terms"}
-_NOT_CONFIGURABLE = {"extra_recognizers"}
+# org_key comes only from TICKET_ARCHIVE_ORG_KEY: a settings file is often committed.
+_NOT_CONFIGURABLE = {"extra_recognizers", "org_key"}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -74,7 +75,18 @@ def _apply(section: str, base: Any, values: dict[str, Any]) -> Any:
         raise ConfigError(f"invalid [{section}] settings: {exc}") from None
 
 
-def load_settings(path: Path | None) -> Settings:
+def load_settings(path: Path | None, *, profile: str | None = None) -> Settings:
+    """The settings file's values over the defaults; `profile` (from --profile) over both."""
+    settings = _load(path)
+    if profile is None:
+        return settings
+    try:
+        return dataclasses.replace(settings, redaction=dataclasses.replace(settings.redaction, profile=profile))
+    except ValueError:
+        raise ConfigError(f"--profile must be internal or public, not {profile!r}") from None
+
+
+def _load(path: Path | None) -> Settings:
     from redaction.settings import RedactionSettings
 
     if path is None:

@@ -99,3 +99,15 @@ def test_redact_reads_stdin_and_explains_on_stderr() -> None:
 def test_redact_missing_file_is_a_usage_error(tmp_path: Path) -> None:
     result = run_cli("redact", str(tmp_path / "nope.txt"))
     assert result.returncode == 2 and "Traceback" not in result.stderr
+
+
+def test_unknown_profile_is_a_usage_error(tmp_path: Path) -> None:
+    env = {"ZENDESK_SUBDOMAIN": "acme", "ZENDESK_OAUTH_TOKEN": "x"}
+    result = run_cli("export", "--archive", str(tmp_path / "a"), "--profile", "everyone", env=env)
+    assert result.returncode == 2
+    assert "--profile must be internal or public" in result.stderr
+
+
+def test_verify_refuses_a_directory_that_is_not_an_archive(tmp_path: Path) -> None:
+    result = run_cli("verify", "--archive", str(tmp_path))
+    assert result.returncode == 5 and "no tickets/ directory" in result.stderr

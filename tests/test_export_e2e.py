@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from datetime import date, timedelta
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 from archive.store import Archive
 from exporter.jobs import forget_ticket, run_backfill, run_export
 from tests.conftest import client_for, git
+from tests.test_cli import run_cli
 
 
 def archived(archive: Archive) -> dict[int, list[Path]]:
@@ -154,3 +156,50 @@ def test_parallel_redaction_writes_the_same_bytes_as_one_process(fake, redactor,
 
     assert summary.written == len(fake.dataset.expected_archived_ids())
     assert contents(one) == contents(two)
+
+
+class LeakyRedactor:
+    """Our redactor with a bug planted: one ticket's title keeps a customer email."""
+
+    def __init__(self, real, ticket_id: int, leak: str) -> None:
+        self.real, self.ticket_id, self.leak = real, ticket_id, leak
+        self.settings = real.settings
+
+    def redact_ticket(self, ticket):
+        redacted = self.real.redact_ticket(ticket)
+        if ticket.id != self.ticket_id:
+            return redacted
+        return dataclasses.replace(redacted, title=f"{redacted.title} (reported by {self.leak})")
+
+
+def test_a_leak_the_redactor_missed_is_caught_before_writing_and_withheld(fake, redactor, tmp_path: Path) -> None:
+    victim = sorted(fake.dataset.expected_archived_ids())[0]
+    archive = Archive(tmp_path / "archive")
+
+    summary = export(fake, LeakyRedactor(redactor, victim, "jane.doe@customer-corp.com"), archive)
+
+    assert summary.withheld == {victim}
+    assert "looks like a leak" in summary.withheld_reasons[victim]
+    assert "jane.doe" not in summary.withheld_reasons[victim]
+    assert victim not in archived(archive)
+    assert "jane.doe@customer-corp.com" not in git(archive.path, "log", "-p", "--all")
+    assert victim in archive.read_state()["withheld"]
+
+
+def test_verify_passes_a_clean_archive_and_names_file_and_line_of_a_planted_leak(fake, redactor, tmp_path: Path) -> None:
+    archive = Archive(tmp_path / "archive")
+    export(fake, redactor, archive)
+    clean = run_cli("verify", "--archive", str(archive.path))
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+
+    path = sorted(archive.path.glob("tickets/*/*/*.md"))[0]
+    lines = path.read_text().splitlines()
+    token = "sgp_0123456789abcdef0123456789abcdef01234567"
+    lines.insert(len(lines) - 1, f"the token is {token}")
+    path.write_text("\n".join(lines) + "\n")
+
+    leaky = run_cli("verify", "--archive", str(archive.path))
+    assert leaky.returncode == 1
+    relpath = path.relative_to(archive.path).as_posix()
+    assert f"{relpath}:{len(lines) - 1}: SECRET" in leaky.stdout
+    assert token not in leaky.stdout + leaky.stderr
