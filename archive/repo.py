@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import subprocess
@@ -9,6 +10,8 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from archive.errors import GitError, PushRejected
+
+log = logging.getLogger("ticket_archive.archive")
 
 COMMITTER_NAME = "ticket-archive"
 COMMITTER_EMAIL = "ticket-archive@localhost"
@@ -28,6 +31,10 @@ def _last_line(stderr: bytes) -> str:
 class GitRepo:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
+        # Descriptors every git child inherits: the archive's run lock while a run holds it
+        # (see Archive.locked), so a git command outlives a killed run only while keeping
+        # the archive locked.
+        self.inherit_fds: tuple[int, ...] = ()
 
     def git(self, *args: str, input: bytes | None = None, check: bool = True) -> subprocess.CompletedProcess[bytes]:
         env = dict(os.environ)
@@ -39,15 +46,39 @@ class GitRepo:
                 input=input,
                 capture_output=True,
                 env=env,
+                pass_fds=self.inherit_fds,
             )
         except FileNotFoundError:
             raise GitError("git is not installed or not on PATH; install git") from None
         if check and result.returncode != 0:
-            raise GitError(f"git {args[0]} failed in {self.path}: {_last_line(result.stderr)}")
+            command = next((a for a in args if not a.startswith("-") and "=" not in a), args[0])
+            raise GitError(f"git {command} failed in {self.path}: {_last_line(result.stderr)}")
         return result
 
     def exists(self) -> bool:
         return (self.path / ".git").exists()
+
+    def remove_stale_locks(self, older_than: float) -> list[str]:
+        """Remove git's lock files (index.lock, HEAD.lock, refs/**/*.lock, ...) last touched before
+        `older_than` (a time.time()); the caller guarantees no git process can still hold them.
+
+        git leaves these behind when it is killed, and refuses to work until they are gone.
+        Removing one discards only the unfinished update it held: the index, ref or config
+        it was to replace is untouched."""
+        git_dir = self.path / ".git"
+        if not git_dir.is_dir():
+            return []
+        removed = []
+        for lock in sorted([*git_dir.glob("*.lock"), *git_dir.glob("refs/**/*.lock")]):
+            try:
+                if lock.is_file() and lock.stat().st_mtime < older_than:
+                    lock.unlink()
+                    removed.append(str(lock.relative_to(self.path)))
+            except FileNotFoundError:
+                continue
+        for name in removed:
+            log.warning("removed %s, left by a git command of a killed run", name)
+        return removed
 
     def init(self) -> None:
         self.path.mkdir(parents=True, exist_ok=True)
@@ -94,7 +125,12 @@ class GitRepo:
         """Commit what is staged; None when nothing is."""
         if not self.has_staged_changes():
             return None
-        self.git("commit", "--quiet", "--no-verify", "-F", "-", input=message.encode("utf-8"))
+        # Auto-gc in the foreground: detached, it would inherit the run lock and make the next run exit 7.
+        self.git(
+            "-c", "gc.autoDetach=false", "-c", "maintenance.autoDetach=false",
+            "commit", "--quiet", "--no-verify", "-F", "-",
+            input=message.encode("utf-8"),
+        )
         return self.head()
 
     def head(self) -> str | None:

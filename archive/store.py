@@ -15,10 +15,11 @@ import fcntl
 import json
 import os
 import tempfile
+import time
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
-from archive.errors import ArchiveError, ArchiveLocked
+from archive.errors import ArchiveError, ArchiveLocked, LeakSuspected
 from archive.manifest import MANIFEST_FILE, Manifest
 from archive.pages import README, SERVICES_DIR, VERSIONS_DIR, build_pages, sourcegraph_repo_name
 from archive.render import render_ticket
@@ -26,23 +27,41 @@ from archive.repo import GitRepo
 from archive.settings import NoteSettings
 from redaction.models import RedactedTicket
 
+# Given a file's path and rendered text, returns what looks like a leak (nothing when clean).
+Check = Callable[[str, str], Iterable[object]]
+
 STATE_DIR = ".ticket-archive"
 STATE_FILE = f"{STATE_DIR}/state.json"
 LOCK_FILE = f"{STATE_DIR}/run.lock"
+# HEAD as of a run that ended with everything committed; gone as soon as a run changes a file.
+CLEAN_FILE = f"{STATE_DIR}/cache/clean"
 TICKETS_DIR = "tickets"
 GITIGNORE = (
     "# Caches rebuilt from the ticket files, locks and temp files of a killed run; never committed.\n"
     ".ticket-archive/cache/\n.ticket-archive/*.lock\n*.tmp\n"
 )
+# Where write_atomic puts its temp files (`.<name>.<random>.tmp` next to the target).
+_TEMP_FILES = (
+    ".*.tmp",
+    f"{TICKETS_DIR}/*/*/.*.tmp",
+    f"{VERSIONS_DIR}/.*.tmp",
+    f"{SERVICES_DIR}/.*.tmp",
+    f"{STATE_DIR}/.*.tmp",
+    f"{STATE_DIR}/cache/.*.tmp",
+)
 
 
-def write_atomic(path: Path, data: bytes) -> bool:
-    """Write `data` to `path` unless it already holds exactly that; True when written."""
+def write_atomic(path: Path, data: bytes, before: Callable[[], None] | None = None) -> bool:
+    """Write `data` to `path` unless it already holds exactly that; True when written.
+
+    `before` is called just before the file changes."""
     try:
         if path.read_bytes() == data:
             return False
     except FileNotFoundError:
         pass
+    if before is not None:
+        before()
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -64,26 +83,61 @@ class Archive:
         self.notes = notes or NoteSettings()
         self._changed: set[str] = set()
         self._manifest: Manifest | None = None  # loaded on first use
+        self._locked_at: float | None = None  # time.time() when this process took the run lock
+        self._dirtied = False  # this instance changed a file (and withdrew the clean record)
 
     def open(self) -> "Archive":
         """Create the archive (a git repo) when missing; idempotent."""
         if self.path.exists() and not self.path.is_dir():
             raise ArchiveError(f"{self.path} is a file; --archive must name a directory")
+        # After a run that committed everything (the usual case) nothing is left over, and the
+        # tree is not walked: a nightly run costs what changed, not what the archive holds.
+        clean = self._ended_cleanly()
+        if self._locked_at is not None:
+            self._clean_up_after_killed_run(temp_files=not clean)
         try:
             self.repo.init()
         except OSError as exc:
             raise ArchiveError(f"cannot create the archive at {self.path}: {exc.strerror}") from None
         self._write(".gitignore", GITIGNORE.encode())
-        # Files a killed run wrote but did not commit belong to the next commit.
-        self._changed.update(self.repo.uncommitted_paths(TICKETS_DIR, STATE_FILE, README, VERSIONS_DIR, SERVICES_DIR))
+        if not clean:
+            # Files a killed run wrote but did not commit belong to the next commit.
+            self._changed.update(
+                self.repo.uncommitted_paths(".gitignore", TICKETS_DIR, STATE_FILE, README, VERSIONS_DIR, SERVICES_DIR)
+            )
         return self
+
+    def _ended_cleanly(self) -> bool:
+        """The last run committed all it wrote, at the current HEAD (see CLEAN_FILE)."""
+        try:
+            recorded = (self.path / CLEAN_FILE).read_text("utf-8").strip()
+        except (OSError, UnicodeDecodeError):
+            return False
+        return recorded == (self.repo.head() or "none")
+
+    def _clean_up_after_killed_run(self, *, temp_files: bool = True) -> None:
+        """Remove what a run killed mid-write left: write_atomic's temp files and git's lock files.
+
+        Safe only under the run lock: every git command a run starts inherits that lock
+        (see `locked`), so while we hold it no git process of an earlier run is alive,
+        and a lock file older than our lock was not taken by a git command of ours. The
+        one git process this cannot see is a person's, run in the archive by hand across
+        the moment our run started; run such commands under the lock
+        (`flock .ticket-archive/run.lock git ...`)."""
+        assert self._locked_at is not None
+        for pattern in _TEMP_FILES if temp_files else ():
+            for tmp in self.path.glob(pattern):
+                tmp.unlink(missing_ok=True)
+        self.repo.remove_stale_locks(older_than=self._locked_at)
 
     @contextlib.contextmanager
     def locked(self) -> Iterator["Archive"]:
         """Hold the archive's run lock, so two runs never write at once.
 
         An OS lock (flock) rather than a pid file: the kernel drops it when its
-        process dies, so a lock left by a killed run is never stale."""
+        process dies, so a lock left by a killed run is never stale. The git commands
+        the run starts inherit it, so a git process that outlives a killed run keeps
+        the archive locked until it ends."""
         lock_path = self.path / LOCK_FILE
         try:
             lock_path.parent.mkdir(parents=True, exist_ok=True)
@@ -97,15 +151,20 @@ class Archive:
                 handle.seek(0)
                 holder = handle.read().strip() or "another process"
                 raise ArchiveLocked(
-                    f"another ticket-archive run ({holder}) is using {self.path}; wait for it to finish"
+                    f"another ticket-archive run ({holder}, or a git command it started) is using {self.path}; "
+                    "wait for it to finish"
                 ) from None
             handle.seek(0)
             handle.truncate()
             handle.write(f"pid {os.getpid()}\n")
             handle.flush()
+            self._locked_at = time.time()
+            self.repo.inherit_fds = (handle.fileno(),)
             try:
                 yield self
             finally:
+                self.repo.inherit_fds = ()
+                self._locked_at = None
                 handle.truncate(0)
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
@@ -116,13 +175,21 @@ class Archive:
         return f"{TICKETS_DIR}/{created.year:04d}/{created.month:02d}/{ticket.id}.md"
 
     def find_ticket(self, ticket_id: int) -> list[str]:
-        root = self.path / TICKETS_DIR
-        return sorted(str(p.relative_to(self.path)) for p in root.glob(f"*/*/{int(ticket_id)}.md"))
+        """The ticket's case files, from the manifest: the tree is never listed."""
+        return self.manifest().paths_of(ticket_id)
 
-    def write_ticket(self, ticket: RedactedTicket) -> bool:
-        """Render and write one ticket; True when its file changed."""
+    def write_ticket(self, ticket: RedactedTicket, check: Check | None = None) -> bool:
+        """Render and write one ticket; True when its file changed.
+
+        `check(relpath, text)` sees the rendered file before it is written and
+        returns what looks like a leak; anything it returns withholds the file."""
         relpath = self.ticket_relpath(ticket)
         data = render_ticket(ticket, self.notes)
+        if check is not None:
+            suspects = tuple(check(relpath, data.decode("utf-8")))
+            if suspects:
+                where = ", ".join(f"line {getattr(s, 'line', '?')} {getattr(s, 'kind', '?')}" for s in suspects[:5])
+                raise LeakSuspected(f"{relpath} withheld: looks like a leak at {where}", suspects)
         manifest = self.manifest()
         changed = self._write(relpath, data)
         if changed or relpath not in manifest.entries:
@@ -217,6 +284,7 @@ class Archive:
         self.write_pages()
         if not self._changed:
             self._save_manifest()
+            self._record_clean()
             return None
         self.repo.add(sorted(self._changed))
         sha = self.repo.commit(message)
@@ -224,14 +292,28 @@ class Archive:
         # Saved after the commit and recorded at it: a run killed in between leaves a
         # manifest of an older HEAD, which the next run rebuilds rather than trusts.
         self._save_manifest()
+        self._record_clean()
         return sha
+
+    def _record_clean(self) -> None:
+        try:
+            write_atomic(self.path / CLEAN_FILE, f"{self.repo.head() or 'none'}\n".encode())
+        except OSError as exc:
+            raise ArchiveError(f"cannot write {CLEAN_FILE} in {self.path}: {exc.strerror}") from None
+        self._dirtied = False
+
+    def _withdraw_clean(self) -> None:
+        # Before this run's first change: until it commits, the next run must look for leftovers.
+        if not self._dirtied:
+            (self.path / CLEAN_FILE).unlink(missing_ok=True)
+            self._dirtied = True
 
     def push(self) -> None:
         self.repo.push()
 
     def _write(self, relpath: str, data: bytes) -> bool:
         try:
-            changed = write_atomic(self.path / relpath, data)
+            changed = write_atomic(self.path / relpath, data, before=self._withdraw_clean)
         except OSError as exc:
             raise ArchiveError(f"cannot write {relpath} in {self.path}: {exc.strerror}") from None
         if changed:
@@ -239,5 +321,6 @@ class Archive:
         return changed
 
     def _remove(self, relpath: str) -> None:
+        self._withdraw_clean()
         (self.path / relpath).unlink(missing_ok=True)
         self._changed.add(relpath)

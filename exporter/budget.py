@@ -5,7 +5,11 @@ Three limits apply at once: the plan's requests per minute (learnt from the
 leave room for the team's other integrations) and the incremental export
 endpoints' 10 per minute. Each is a sliding 60-second window: a request waits
 until sending it keeps every window within its limit. When Zendesk reports no
-requests remaining, the budget also waits out the reset it announces.
+requests remaining, the budget also waits out the reset it announces, or, when
+it announces none, one request's share of the window (the next slot of a sliding
+window; a fixed second would cap a long run at 60 requests a minute).
+
+Thread-safe: the comment fetchers share one budget.
 """
 
 from __future__ import annotations
@@ -49,6 +53,12 @@ class _Window:
     def reserve(self, at: float) -> None:
         bisect.insort(self.sent, at)
 
+    def move(self, old: float, new: float) -> None:
+        i = bisect.bisect_left(self.sent, old)
+        if i < len(self.sent) and self.sent[i] == old:
+            del self.sent[i]
+            bisect.insort(self.sent, new)
+
 
 class RateBudget:
     def __init__(
@@ -64,6 +74,7 @@ class RateBudget:
         self.ceiling = ceiling_per_minute
         self._plan = _Window(self._effective(DEFAULT_PLAN_LIMIT), minute)
         self._incremental = _Window(incremental_per_minute, minute) if incremental_per_minute else None
+        self._minute = minute
         self._clock = clock
         self._sleep = sleep
         self._lock = threading.Lock()
@@ -77,23 +88,62 @@ class RateBudget:
     def limit(self) -> int:
         return self._plan.limit
 
-    def acquire(self, path: str) -> None:
+    @property
+    def incremental_limit(self) -> int | None:
+        return self._incremental.limit if self._incremental is not None else None
+
+    @property
+    def minute(self) -> float:
+        return self._minute
+
+    def available(self) -> tuple[int, int | None]:
+        """Requests that could go out right now: (plan's window, incremental window or None)."""
+        with self._lock:
+            now = self._clock()
+            free = []
+            for w in (self._plan, self._incremental):
+                if w is not None:
+                    w.earliest(now)  # forgets what left the window
+                    free.append(max(0, w.limit - len(w.sent)))
+            if now < self._reset_at:
+                free[0] = 0
+            return free[0], (free[1] if self._incremental is not None else None)
+
+    def acquire(self, path: str) -> float:
         """Reserve the earliest slot that keeps every window within its limit, and wait for it.
 
         Reserving under the lock and sleeping outside it lets concurrent callers
-        queue up without oversubscribing a window."""
+        queue up without oversubscribing a window. Returns the slot, for `settle`."""
         with self._lock:
             now = self._clock()
-            windows = [self._plan]
-            if self._incremental is not None and "/incremental/" in path:
-                windows.append(self._incremental)
+            windows = self._windows(path)
             slot = max([now, self._reset_at] + [w.earliest(now) for w in windows])
             for w in windows:
                 w.reserve(slot)
             wait = slot - now
         if wait > 0:
-            self.waited += wait
+            with self._lock:
+                self.waited += wait
             self._sleep(wait)
+        return slot
+
+    def settle(self, path: str, slot: float) -> None:
+        """The request of `slot` has been answered: count it from now on.
+
+        Zendesk counts a request when it arrives, some latency after it left, and
+        always before its answer; counting it from the answer keeps a run at the
+        limit from landing two requests in one of Zendesk's minutes when one took
+        longer to get there than the other."""
+        with self._lock:
+            now = self._clock()
+            for w in self._windows(path):
+                w.move(slot, max(slot, now))
+
+    def _windows(self, path: str) -> list[_Window]:
+        windows = [self._plan]
+        if self._incremental is not None and "/incremental/" in path:
+            windows.append(self._incremental)
+        return windows
 
     def observe(self, headers: Mapping[str, str]) -> None:
         """Learn the plan's limit and any announced exhaustion from a response."""
@@ -104,4 +154,5 @@ class RateBudget:
             if limit:
                 self._plan.limit = self._effective(limit)
             if remaining is not None and remaining <= 0:
-                self._reset_at = max(self._reset_at, self._clock() + (reset if reset is not None else 1.0))
+                wait = reset if reset is not None else self._minute / self._plan.limit
+                self._reset_at = max(self._reset_at, self._clock() + wait)

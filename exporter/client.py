@@ -1,5 +1,8 @@
 """The Zendesk Support API client: one session, one retry policy, every pagination style.
 
+Thread-safe for concurrent GETs (comments are fetched on several threads): the
+rate budget, the Retry-After deadline and the counters are guarded by locks.
+
 All `requests` exceptions are translated to `exporter.errors` here and nowhere
 else. Retries are one tenacity policy: a 429 waits for `Retry-After` (or a
 default when Zendesk omits it) and no request leaves before that expires; 5xx,
@@ -19,6 +22,7 @@ from typing import Any, Callable, Iterator, Mapping
 from urllib.parse import urlsplit
 
 import requests
+from requests.adapters import HTTPAdapter
 from tenacity import (
     RetryCallState,
     Retrying,
@@ -45,6 +49,9 @@ log = logging.getLogger("ticket_archive.http")
 USER_AGENT = "ticket-archive/0.1 (+https://github.com/ticket-archive)"
 RETRYABLE = (RateLimited, ZendeskServerError, ZendeskUnreachable, BadResponse)
 MIN_PAGE_SIZE = 10
+EVENTS_PATH = "/api/v2/incremental/ticket_events.json"
+# Connections kept open to Zendesk: enough for the comment threads and the export readers.
+POOL_SIZE = 32
 
 
 @dataclass(frozen=True)
@@ -65,6 +72,8 @@ class ClientStats:
     retries: int = 0
     rate_limited: int = 0
     statuses: dict[int, int] = field(default_factory=dict)
+    # Seconds spent in requests (summed over threads, so it can exceed the wall time).
+    http_seconds: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -77,6 +86,21 @@ class ExportPage:
     metric_sets: list[dict[str, Any]]
     after_cursor: str | None
     end_of_stream: bool
+
+
+@dataclass(frozen=True)
+class EventsPage:
+    """One page of the time-based ticket events export: the updates at or after `start_time`.
+
+    Every update before `end_time` has been delivered (and at `end_time` too when
+    `end_of_stream`). `stalled`: the page did not move past its own start second,
+    so the next page starts a second later and that second may be incomplete."""
+
+    events: list[dict[str, Any]]
+    start_time: int
+    end_time: int
+    end_of_stream: bool
+    stalled: bool = False
 
 
 def parse_retry_after(value: str | None, now: Callable[[], float] = time.time) -> float | None:
@@ -112,7 +136,12 @@ class ZendeskClient:
         self.stats = ClientStats()
         self._sleep = sleep
         self._clock = clock
-        self._session = session or requests.Session()
+        if session is None:
+            session = requests.Session()
+            adapter = HTTPAdapter(pool_connections=2, pool_maxsize=POOL_SIZE)
+            session.mount("https://", adapter)
+            session.mount("http://", adapter)
+        self._session = session
         self._session.headers.update(
             {
                 "Authorization": config.authorization,
@@ -165,7 +194,8 @@ class ZendeskClient:
         return backoff(state)
 
     def _before_retry(self, state: RetryCallState, params: dict[str, Any], page_size_param: str | None) -> None:
-        self.stats.retries += 1
+        with self._lock:
+            self.stats.retries += 1
         exc = state.outcome.exception() if state.outcome else None
         shrink = (isinstance(exc, ZendeskUnreachable) and exc.timeout) or (
             isinstance(exc, ZendeskServerError) and exc.status == 504
@@ -191,9 +221,12 @@ class ZendeskClient:
     def _send(self, url: str, params: Mapping[str, Any]) -> dict[str, Any]:
         self._wait_for_rate_limit()
         path = urlsplit(url).path
-        self.budget.acquire(path)
-        self.stats.requests += 1
-        started = self._clock()
+        slot = self.budget.acquire(path)
+        # Again: another thread may have met a 429 while this one waited for its slot.
+        self._wait_for_rate_limit()
+        with self._lock:
+            self.stats.requests += 1
+        started = time.monotonic()
         try:
             response = self._session.get(
                 url,
@@ -209,8 +242,12 @@ class ZendeskClient:
                 f"cannot reach Zendesk on {path} ({type(exc).__name__}); check ZENDESK_SUBDOMAIN / ZENDESK_BASE_URL and the network",
                 path=path,
             ) from None
+        finally:
+            self.budget.settle(path, slot)
         self.budget.observe(response.headers)
-        self.stats.statuses[status] = self.stats.statuses.get(status, 0) + 1
+        with self._lock:
+            self.stats.statuses[status] = self.stats.statuses.get(status, 0) + 1
+            self.stats.http_seconds += time.monotonic() - started
         if log.isEnabledFor(logging.DEBUG):
             scheme = self.config.authorization.split(" ", 1)[0]
             log.debug(
@@ -219,14 +256,14 @@ class ZendeskClient:
                 _public_params(params),
                 scheme,
                 status,
-                self._clock() - started,
+                time.monotonic() - started,
             )
 
         if status == 429:
             retry_after = parse_retry_after(response.headers.get("Retry-After"))
             wait = retry_after if retry_after is not None else self.policy.default_retry_after
-            self.stats.rate_limited += 1
             with self._lock:
+                self.stats.rate_limited += 1
                 self._not_before = max(self._not_before, self._clock() + wait)
             raise RateLimited(f"Zendesk rate limit hit on {path}", retry_after=retry_after, path=path)
         if status in (401, 403):
@@ -316,6 +353,37 @@ class ZendeskClient:
             comments.extend(data.get("comments") or ())
             users.extend(data.get("users") or ())
         return comments, users
+
+    def iter_ticket_events(
+        self, start_time: int, *, include: str = "comment_events", per_page: int = 1000
+    ) -> Iterator[EventsPage]:
+        """The time-based ticket events export from `start_time` until the end of the stream.
+
+        `next_page` is the same query from `end_time` on; we send the parameters
+        again ourselves (as for the cursor export) so the include is never lost."""
+        start = int(start_time)
+        while True:
+            params = {"start_time": start, "include": include, "per_page": per_page}
+            data = self.get_json(EVENTS_PATH, params, page_size_param="per_page")
+            events = list(data.get("ticket_events") or ())
+            try:
+                end_time = int(data.get("end_time") if data.get("end_time") is not None else start)
+            except (TypeError, ValueError):
+                raise BadResponse(f"Zendesk sent an unreadable end_time on {EVENTS_PATH}", path=EVENTS_PATH) from None
+            end_of_stream = bool(data.get("end_of_stream", not data.get("next_page")))
+            # A full page within one second would be asked for again and again; step past it.
+            stalled = not end_of_stream and end_time <= start
+            yield EventsPage(events, start, end_time, end_of_stream, stalled)
+            if end_of_stream:
+                return
+            start = end_time + 1 if stalled else end_time
+
+    def show_many_users(self, user_ids: list[int]) -> list[dict[str, Any]]:
+        """Up to 100 users by id (comment authors the export did not side-load)."""
+        data = self.get_json(
+            "/api/v2/users/show_many.json", {"ids": ",".join(str(int(i)) for i in user_ids[:100])}
+        )
+        return list(data.get("users") or ())
 
     def show_many(self, ticket_ids: list[int], include: str = "users,organizations,metric_sets") -> ExportPage:
         """Current state of up to 100 tickets, side-loads included (for retrying withheld ones)."""

@@ -675,13 +675,38 @@ def _paragraphs(text: str) -> list[str]:
 
 
 def plain_body(body: str) -> str:
-    """Zendesk's plain_body drops formatting; here that means the code fences."""
-    return re.sub(r"^```[a-z]*\n", "", body, flags=re.MULTILINE).replace("```", "").strip()
+    """Zendesk's plain_body: what html_body reads as without its markup. Here that is each
+    paragraph (trimmed, line breaks kept) and each code block's text, a blank line apart."""
+    blocks: list[str] = []
+    pos = 0
+    for match in _FENCE.finditer(body):
+        blocks.extend(para.strip() for para in re.split(r"\n\s*\n", body[pos : match.start()].strip()))
+        blocks.append(match.group(1).rstrip("\n"))
+        pos = match.end()
+    blocks.extend(para.strip() for para in re.split(r"\n\s*\n", body[pos:].strip()))
+    return "\n\n".join(block for block in blocks if block.strip()).strip()
 
 
 # ---------------------------------------------------------------------------
 # The dataset
 # ---------------------------------------------------------------------------
+
+# Ids of updates that added no comment; comment updates use the comment's audit_id.
+_AUDIT_BASE = 7_000_000_000_000
+
+
+@dataclass(frozen=True)
+class Audit:
+    """One update of a ticket, as the incremental ticket events stream lists it."""
+
+    timestamp: int
+    id: int
+    ticket_id: int
+    updater_id: int | None
+    comment: dict[str, Any] | None  # the comment this update added, if any
+    changes: tuple[tuple[str, Any], ...]  # (field, new value)
+    create: bool = False
+
 
 
 @dataclass
@@ -742,6 +767,33 @@ class Dataset:
         versions = [*self.tickets.values(), *self.stale_versions]
         keyed = [((int(t["generated_timestamp"]), int(t["id"])), t) for t in versions]
         return sorted(keyed, key=lambda item: item[0])
+
+    def audits(self) -> list["Audit"]:
+        """The ticket events stream's updates, ordered by (timestamp, id).
+
+        Derived from the current state: one update per comment (the first also
+        creates the ticket), one when the ticket was solved, and one for its
+        latest change when no comment made it (closing, deleting, reopening)."""
+        audits: list[Audit] = []
+        for tid in sorted(self.tickets):
+            ticket = self.tickets[tid]
+            comments = sorted(self.comments.get(tid, ()), key=lambda c: (parse_iso(c["created_at"]), c["id"]))
+            stamps = set()
+            for n, comment in enumerate(comments):
+                stamp = parse_iso(comment["created_at"])
+                stamps.add(stamp)
+                audits.append(Audit(stamp, comment["audit_id"], tid, comment["author_id"], comment, (), create=n == 0))
+            solved = self.metric_sets.get(tid, {}).get("solved_at")
+            if solved and parse_iso(solved) not in stamps:
+                stamps.add(parse_iso(solved))
+                change = (("status", "solved"),)
+                audits.append(Audit(parse_iso(solved), _AUDIT_BASE + tid * 4 + 1, tid, ticket["assignee_id"], None, change))
+            latest = int(ticket["generated_timestamp"])
+            if latest not in stamps:
+                change = (("status", ticket["status"]),)
+                audits.append(Audit(latest, _AUDIT_BASE + tid * 4 + 2, tid, ticket["assignee_id"], None, change))
+        audits.sort(key=lambda a: (a.timestamp, a.id))
+        return audits
 
     def to_json(self) -> dict[str, Any]:
         return {

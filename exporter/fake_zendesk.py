@@ -7,6 +7,7 @@
 Endpoints (each with or without `.json`), shapes as in Zendesk's OpenAPI:
 
     GET /api/v2/incremental/tickets/cursor    start_time or cursor, per_page, include
+    GET /api/v2/incremental/ticket_events     start_time, include=comment_events, per_page
     GET /api/v2/tickets/{id}/comments         page[size], page[after], page[before], include=users
     GET /api/v2/tickets/{id}                  include
     GET /api/v2/tickets/show_many             ids, include
@@ -20,6 +21,16 @@ garbled one is a 400 `InvalidCursor`. The incremental cursor names a position
 in the stream, so the final `after_cursor` of an export, sent again when nothing
 changed, returns no tickets and the same `after_cursor`.
 
+The ticket events export is time-based, as Zendesk's: each page holds the
+updates with a timestamp at or after `start_time` (up to 1,000, older than a
+minute), `end_time` is the last one's timestamp and `next_page` asks again from
+there, so the updates of that second come twice (clients drop duplicates by
+id); `end_of_stream` says the page reached the present. A page never ends
+inside a second: it takes every update of its last second, even past 1,000.
+With `include=comment_events` each comment is a `Comment` child event with its
+body, html_body, public flag, author and attachments; without it only
+`comment_present` / `comment_public` say a comment was there.
+
 Fault injection (`fail_next`, `error_rate`) and the sliding-window rate limiter
 act before routing; every request is recorded in `requests`. Credentials are
 compared, never logged.
@@ -28,6 +39,7 @@ compared, never logged.
 from __future__ import annotations
 
 import base64
+import bisect
 import copy
 import hmac
 import json
@@ -49,12 +61,12 @@ from types import EllipsisType
 from typing import Any, Callable, Iterable
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from exporter.fake_data import STATUS_ORDER, Dataset, build_dataset, parse_iso
+from exporter.fake_data import STATUS_ORDER, Audit, Dataset, build_dataset, iso, parse_iso
 
 log = logging.getLogger("ticket_archive.fake_zendesk")
 
 JSON_TYPE = "application/json; charset=utf-8"
-FAULT_KINDS = ("status", "reset", "timeout", "truncated")
+FAULT_KINDS = ("status", "reset", "timeout", "truncated", "rewrite")
 NOT_FOUND = {"error": "RecordNotFound", "description": "Not found"}
 _ERRORS = {
     400: "BadRequest",
@@ -78,6 +90,7 @@ class RequestRecord:
     path: str  # without the query string
     query: dict[str, str]
     status: int | None  # None: the connection was reset without a response
+    answered: float | None = None  # time.monotonic() when the response was written
 
 
 @dataclass
@@ -88,6 +101,7 @@ class _Fault:
     retry_after: float | None
     path: str | None
     delay: float
+    rewrite: Callable[[bytes], bytes] | None = None
 
 
 @dataclass
@@ -301,6 +315,8 @@ class FakeZendesk:
         self._incremental_window: deque[float] = deque()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
+        # The ticket events stream, derived from the dataset and rebuilt when it changes.
+        self._audits: tuple[Any, list[Audit], list[int]] | None = None
 
     # -- lifecycle --------------------------------------------------------
 
@@ -353,6 +369,7 @@ class FakeZendesk:
         *,
         kind: str = "status",
         delay: float = 2.0,
+        rewrite: Callable[[bytes], bytes] | None = None,
     ) -> None:
         """The next `n` requests whose path (with query) contains `path` fail.
 
@@ -361,13 +378,15 @@ class FakeZendesk:
         kind="reset": close the connection without answering.
         kind="timeout": wait `delay` seconds, then answer normally.
         kind="truncated": 200 whose JSON body is cut in half.
+        kind="rewrite": the normal answer with its body bytes passed through `rewrite`
+        (bad input on the wire: invalid UTF-8, `\\ud800` escapes, ...).
         Faults queue up in the order they were added."""
         if kind not in FAULT_KINDS:
             raise ValueError(f"kind must be one of {', '.join(FAULT_KINDS)}")
         header = (1 if status == 429 else None) if isinstance(retry_after, EllipsisType) else retry_after
         if n > 0:
             with self._lock:
-                self._faults.append(_Fault(n, kind, status, header, path, delay))
+                self._faults.append(_Fault(n, kind, status, header, path, delay, rewrite))
 
     def reset_faults(self) -> None:
         """Drop queued faults, random errors, issued Retry-After deadlines and rate windows."""
@@ -426,6 +445,8 @@ class FakeZendesk:
         if reply.delay:
             time.sleep(reply.delay)
         _write(handler, reply)
+        with self._lock:
+            self._requests[index] = replace(self._requests[index], answered=time.monotonic())
 
     def _decide(
         self, handler: BaseHTTPRequestHandler, method: str, path: str, target: str, query: dict[str, str]
@@ -458,6 +479,8 @@ class FakeZendesk:
             reply.delay = fault.delay
         if fault is not None and fault.kind == "truncated":
             reply.status, reply.truncate = 200, True
+        if fault is not None and fault.kind == "rewrite" and fault.rewrite is not None:
+            reply.body = fault.rewrite(reply.body)
         return reply
 
     def _take_fault(self, target: str) -> _Fault | None:
@@ -529,6 +552,8 @@ class FakeZendesk:
             raise _ApiError(405, {"error": "MethodNotAllowed", "description": "The fake Zendesk only answers GET"})
         if route == "/api/v2/incremental/tickets/cursor":
             return self._incremental(query, base, path)
+        if route == "/api/v2/incremental/ticket_events":
+            return self._ticket_events(query, base, path)
         if route == "/api/v2/tickets/show_many":
             tickets = [t for t in self._ids(query, self.dataset.tickets) if t["status"] != "deleted"]
             return {"tickets": copy.deepcopy(tickets), **self._sideloads(tickets, query)}
@@ -556,13 +581,7 @@ class FakeZendesk:
         if query.get("cursor"):
             after = decode_cursor("tickets", query["cursor"])
         elif "start_time" in query:
-            try:
-                start_time = int(query["start_time"])
-            except ValueError:
-                raise _bad_request("InvalidValue", "start_time must be a Unix timestamp in seconds") from None
-            if start_time < 0 or start_time > time.time():
-                raise _bad_request("InvalidValue", "start_time must not be negative or in the future")
-            after = (start_time, 0)
+            after = (_start_time(query), 0)
         else:
             raise _bad_request("InvalidValue", "start_time or cursor is required")
         rest = [(key, ticket) for key, ticket in self.dataset.stream() if key > after]
@@ -578,6 +597,87 @@ class FakeZendesk:
             "before_cursor": None,
             "end_of_stream": len(rest) <= per_page,
             **self._sideloads(tickets, query),
+        }
+
+    def _ticket_events(self, query: dict[str, str], base: str, path: str) -> dict[str, Any]:
+        if "start_time" not in query:
+            raise _bad_request("InvalidValue", "start_time is required")
+        start_time = _start_time(query)
+        per_page = _int_param(query, "per_page", 1000, 1000)
+        with_comments = "comment_events" in _includes(query)
+        audits, stamps = self._audit_index()
+        lo = bisect.bisect_left(stamps, start_time)
+        # Like Zendesk, nothing of the last minute: it may still change.
+        hi = bisect.bisect_right(stamps, int(time.time()) - 60)
+        end = min(lo + per_page, hi)
+        if end > lo:
+            end = bisect.bisect_right(stamps, stamps[end - 1], lo, hi)
+        page = audits[lo:end]
+        end_time = page[-1].timestamp if page else start_time
+        params = {k: v for k, v in query.items() if k != "start_time"}
+        params["start_time"] = str(end_time)
+        return {
+            "ticket_events": [self._event(audit, with_comments) for audit in page],
+            "next_page": f"{base}{path}?{urlencode(params)}",
+            "count": len(page),
+            "end_of_stream": end >= hi,
+            "end_time": end_time,
+        }
+
+    def _audit_index(self) -> tuple[list[Audit], list[int]]:
+        # Every mutation ticks the dataset's clock, so (dataset, clock, size) names a state.
+        key = (id(self.dataset), self.dataset.clock, len(self.dataset.tickets))
+        if self._audits is None or self._audits[0] != key:
+            audits = self.dataset.audits()
+            self._audits = (key, audits, [a.timestamp for a in audits])
+        return self._audits[1], self._audits[2]
+
+    def _event(self, audit: Audit, with_comments: bool) -> dict[str, Any]:
+        ticket = self.dataset.tickets[audit.ticket_id]
+        comment = audit.comment
+        channel = (comment or {}).get("via", {}).get("channel") or "web"
+        via = {"channel": channel, "source": {"from": {}, "to": {}, "rel": None}}
+        children: list[dict[str, Any]] = []
+        child_id = audit.id * 10
+        if audit.create:
+            for name in ("subject", "status", "priority", "requester_id"):
+                value = ticket["requester_id"] if name == "requester_id" else ("new" if name == "status" else ticket[name])
+                child_id += 1
+                children.append({"id": child_id, "via": via, "via_reference_id": None, "type": "Create",
+                                 "field_name": name, "value": value, "event_type": "Create"})
+        for name, value in audit.changes:
+            child_id += 1
+            children.append({"id": child_id, "via": via, "via_reference_id": None, "type": "Change",
+                             "field_name": name, "value": value, "previous_value": None, "event_type": "Change"})
+        if comment is not None and with_comments:
+            children.append({
+                "id": comment["id"],
+                "via": copy.deepcopy(comment["via"]),
+                "via_reference_id": None,
+                "type": "Comment",
+                "author_id": comment["author_id"],
+                "body": comment["body"],
+                "html_body": comment["html_body"],
+                "public": comment["public"],
+                "attachments": copy.deepcopy(comment["attachments"]),
+                "audit_id": comment["audit_id"],
+                "created_at": comment["created_at"],
+                "event_type": "Comment",
+            })
+        elif comment is not None:
+            children.append({"id": comment["id"], "via": via, "via_reference_id": None, "event_type": "Comment",
+                             "comment_present": True, "comment_public": comment["public"]})
+        return {
+            "id": audit.id,
+            "ticket_id": audit.ticket_id,
+            "timestamp": audit.timestamp,
+            "created_at": iso(audit.timestamp),
+            "updater_id": audit.updater_id,
+            "via": _VIA_NAMES.get(channel, "Web form"),
+            "system": copy.deepcopy((comment or {}).get("metadata", {}).get("system") or {}),
+            "event_type": "Audit",
+            "merged_ticket_ids": [],
+            "child_events": children,
         }
 
     def _comments(self, ticket_id: int, query: dict[str, str], base: str, path: str) -> dict[str, Any]:
@@ -690,6 +790,19 @@ class FakeZendesk:
             "active": True,
             "verified": True,
         }
+
+
+_VIA_NAMES = {"web": "Web form", "email": "Mail", "api": "Web service"}
+
+
+def _start_time(query: dict[str, str]) -> int:
+    try:
+        start_time = int(query["start_time"])
+    except ValueError:
+        raise _bad_request("InvalidValue", "start_time must be a Unix timestamp in seconds") from None
+    if start_time < 0 or start_time > time.time():
+        raise _bad_request("InvalidValue", "start_time must not be negative or in the future")
+    return start_time
 
 
 def _includes(query: dict[str, str]) -> set[str]:

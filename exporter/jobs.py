@@ -24,7 +24,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time as dtime, timedelta, timezone
 from typing import Callable, Iterable, Protocol
 
+from archive.errors import LeakSuspected, RenderError
 from archive.store import Archive
+from archive.verify import Suspect, verify_text
 from exporter.client import ZendeskClient
 from exporter.errors import NotFound
 from exporter.models import Ticket
@@ -32,6 +34,7 @@ from exporter.stream import TicketChange, TicketStream
 from exporter.workers import RedactionPool
 from redaction.errors import ModelUnavailable, RedactionError
 from redaction.models import RedactedTicket
+from redaction.scanner import LeakScanner
 
 log = logging.getLogger("ticket_archive.jobs")
 
@@ -50,6 +53,8 @@ class RunSummary:
     skipped: int = 0
     out_of_range: int = 0
     withheld: set[int] = field(default_factory=set)
+    # Why each withheld ticket was withheld this run: ids and error names, never ticket text.
+    withheld_reasons: dict[int, str] = field(default_factory=dict)
     redactions: Counter[str] = field(default_factory=Counter)
     requests: int = 0
     retries: int = 0
@@ -57,6 +62,8 @@ class RunSummary:
     commit: str | None = None
     pushed: bool = False
     cursor_restarted: bool = False
+    # How comments were fetched: bulk (ticket events), per-ticket, or both, with counts.
+    comments: str = "none"
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -68,12 +75,14 @@ class RunSummary:
             "skipped": self.skipped,
             "out_of_range": self.out_of_range,
             "withheld": sorted(self.withheld),
+            "withheld_reasons": {str(i): r for i, r in sorted(self.withheld_reasons.items()) if i in self.withheld},
             "redactions": dict(sorted(self.redactions.items())),
             "requests": self.requests,
             "retries": self.retries,
             "seconds": round(self.seconds, 3),
             "commit": self.commit,
             "pushed": self.pushed,
+            "comments": self.comments,
         }
 
     def line(self) -> str:
@@ -92,6 +101,7 @@ class RunSummary:
             f"redactions: {redacted}",
             f"requests {self.requests}",
             f"retries {self.retries}",
+            f"comments {self.comments}",
             f"{self.seconds:.1f} s",
             f"commit {self.commit[:12] if self.commit else 'none'}",
         ]
@@ -122,9 +132,11 @@ class _Applier:
         progress: Progress | None,
         accept: Callable[[Ticket], bool] = lambda t: True,
         forgotten: Iterable[int] = (),
+        scanner: LeakScanner | None = None,
     ) -> None:
         self.archive = archive
         self.pool = pool
+        self.scanner = scanner
         self.summary = summary
         self.progress = progress
         self.accept = accept
@@ -157,6 +169,10 @@ class _Applier:
             if self.archive.remove_ticket(change.ticket_id):
                 s.removed += 1
                 log.info("ticket %d deleted in Zendesk: removed from the archive", change.ticket_id)
+        elif change.unwanted:
+            s.out_of_range += 1
+        elif change.problem and change.ticket_id not in self.forgotten:
+            self._withhold(change.ticket_id, f"ticket {change.ticket_id}: {change.problem}")
         elif ticket is None or ticket.id in self.forgotten:
             s.skipped += 1
         elif future is None:
@@ -175,18 +191,40 @@ class _Applier:
         except ModelUnavailable:
             raise
         except RedactionError as exc:
-            s.withheld.add(ticket.id)
-            log.warning("ticket %d withheld: %s", ticket.id, exc)
+            self._withhold(ticket.id, str(exc))
+            return
+        try:
+            changed = self.archive.write_ticket(redacted, check=self._check_for(ticket))
+        except (LeakSuspected, RenderError) as exc:
+            # A ticket that cannot be rendered (too big even without its comment bodies) must not stop the run.
+            self._withhold(ticket.id, str(exc))
             return
         s.withheld.discard(ticket.id)
         s.redactions.update(redacted.redactions)
-        if self.archive.write_ticket(redacted):
+        if changed:
             s.written += 1
         else:
             s.unchanged += 1
 
+    def _check_for(self, ticket: Ticket) -> Callable[[str, str], list[Suspect]] | None:
+        """The last look before a file is written: secrets, contacts, hosts and this
+        ticket's own people and organization, in the rendered text."""
+        scanner = self.scanner
+        if scanner is None:
+            return None
+        return lambda relpath, text: verify_text(relpath, text, scanner, ticket)
+
+    def _withhold(self, ticket_id: int, reason: str) -> None:
+        self.summary.withheld.add(ticket_id)
+        self.summary.withheld_reasons[ticket_id] = reason
+        log.warning("ticket %d withheld: %s", ticket_id, reason)
+
 
 _POOL_DIED = "a redaction worker process died (out of memory?); rerun with fewer --workers"
+
+
+def _scanner(pool: RedactionPool) -> LeakScanner:
+    return LeakScanner(getattr(pool.redactor, "settings", None))
 
 
 def _field_titles(client: ZendeskClient) -> dict[int, str]:
@@ -220,10 +258,13 @@ def run_export(
     push: bool = False,
     progress: Progress | None = None,
     workers: int = 1,
+    comments: str = "auto",
 ) -> RunSummary:
-    """The nightly job: continue the incremental export from the saved cursor."""
+    """The nightly job: continue the incremental export from the saved cursor.
+
+    `comments`: "auto" (chosen by counting), "bulk" or "per-ticket"."""
     with archive.locked(), RedactionPool(redactor, workers) as pool:
-        return _export(client, pool, archive.open(), since=since, push=push, progress=progress)
+        return _export(client, pool, archive.open(), since=since, push=push, progress=progress, comments=comments)
 
 
 def _export(
@@ -234,6 +275,7 @@ def _export(
     since: date | None,
     push: bool,
     progress: Progress | None,
+    comments: str = "auto",
 ) -> RunSummary:
     started = time.monotonic()
     state = archive.read_state()
@@ -245,13 +287,17 @@ def _export(
         cursor=nightly.get("cursor"),
         start_time=int(nightly.get("high_water") or start_time),
         field_titles=_field_titles(client),
+        comments=comments,
     )
-    applier = _Applier(archive, pool, summary, progress, forgotten=state.get("forgotten") or ())
+    applier = _Applier(
+        archive, pool, summary, progress, forgotten=state.get("forgotten") or (), scanner=_scanner(pool)
+    )
     if summary.withheld:
         log.info("retrying %d withheld ticket(s)", len(summary.withheld))
         applier.apply_all(stream.refetch(sorted(summary.withheld)))
     applier.apply_all(stream)
     summary.cursor_restarted = stream.restarted
+    summary.comments = stream.comment_stats.describe()
 
     if stream.tickets_seen or not nightly.get("cursor"):
         nightly["cursor"] = stream.cursor
@@ -276,6 +322,7 @@ def run_backfill(
     push: bool = False,
     progress: Progress | None = None,
     workers: int = 1,
+    comments: str = "auto",
 ) -> RunSummary:
     """Archive every solved/closed ticket solved in [since, until] (UTC days, inclusive).
 
@@ -283,7 +330,9 @@ def run_backfill(
     then or later) and filters on solved_at; it has no 1,000-result cap and
     leaves the nightly cursor alone."""
     with archive.locked(), RedactionPool(redactor, workers) as pool:
-        return _backfill(client, pool, archive.open(), since=since, until=until, push=push, progress=progress)
+        return _backfill(
+            client, pool, archive.open(), since=since, until=until, push=push, progress=progress, comments=comments
+        )
 
 
 def _backfill(
@@ -295,18 +344,26 @@ def _backfill(
     until: date,
     push: bool,
     progress: Progress | None,
+    comments: str = "auto",
 ) -> RunSummary:
     started = time.monotonic()
     lo, hi = day_start(since), day_start(until) + timedelta(days=1)
     summary = RunSummary(mode="backfill")
-    stream = TicketStream(client, start_time=int(lo.timestamp()), field_titles=_field_titles(client))
 
     def in_range(ticket: Ticket) -> bool:
         return ticket.solved_at is not None and lo <= ticket.solved_at < hi
 
+    # Tickets solved outside the range are not archived, so their comments are not fetched.
+    stream = TicketStream(
+        client, start_time=int(lo.timestamp()), field_titles=_field_titles(client), comments=comments, wanted=in_range
+    )
+
     state = archive.read_state()
     forgotten = state.get("forgotten") or ()
-    _Applier(archive, pool, summary, progress, accept=in_range, forgotten=forgotten).apply_all(stream)
+    _Applier(
+        archive, pool, summary, progress, accept=in_range, forgotten=forgotten, scanner=_scanner(pool)
+    ).apply_all(stream)
+    summary.comments = stream.comment_stats.describe()
     if summary.withheld:
         state["withheld"] = sorted(set(state.get("withheld") or ()) | summary.withheld)
         archive.write_state(state)

@@ -5,17 +5,21 @@ writes them; `redaction.redact_ticket` is the only way from a `Ticket` to
 something the archive accepts.
 
 The parse functions turn Zendesk JSON into records and drop what must never
-travel further (attachment content URLs carry access tokens).
+travel further (attachment content URLs carry access tokens). They take what
+Zendesk sends as it comes: a missing or unreadable timestamp is None, a lone
+surrogate (JSON `"\\ud800"`, which no UTF-8 file can hold) is U+FFFD.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Mapping
 
 ARCHIVED_STATUSES = frozenset({"solved", "closed"})
 AGENT_ROLES = frozenset({"agent", "admin"})
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -103,11 +107,22 @@ class Ticket:
         return tuple(sorted((u for u in self.users.values() if u.is_agent), key=lambda u: u.id))
 
 
+def _text(value: Any) -> str:
+    return _SURROGATES.sub("\ufffd", str(value))
+
+
+def _optional_text(value: Any) -> str | None:
+    return _text(value) if value is not None and value != "" else None
+
+
 def parse_time(value: str | None) -> datetime | None:
-    """Zendesk timestamps are ISO-8601 UTC (`2024-03-01T12:00:00Z`)."""
-    if not value:
+    """Zendesk timestamps are ISO-8601 UTC (`2024-03-01T12:00:00Z`); None when missing or unreadable."""
+    if not value or not isinstance(value, str):
         return None
-    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=timezone.utc)
     return parsed.astimezone(timezone.utc)
@@ -122,9 +137,9 @@ def format_time(value: datetime | None) -> str | None:
 def parse_user(raw: Mapping[str, Any]) -> User:
     return User(
         id=int(raw["id"]),
-        name=str(raw.get("name") or ""),
-        email=raw.get("email") or None,
-        phone=raw.get("phone") or None,
+        name=_text(raw.get("name") or ""),
+        email=_optional_text(raw.get("email")),
+        phone=_optional_text(raw.get("phone")),
         role=str(raw.get("role") or "end-user"),
         organization_id=raw.get("organization_id"),
     )
@@ -133,8 +148,8 @@ def parse_user(raw: Mapping[str, Any]) -> User:
 def parse_organization(raw: Mapping[str, Any]) -> Organization:
     return Organization(
         id=int(raw["id"]),
-        name=str(raw.get("name") or ""),
-        domain_names=tuple(sorted(str(d) for d in raw.get("domain_names") or ())),
+        name=_text(raw.get("name") or ""),
+        domain_names=tuple(sorted(_text(d) for d in raw.get("domain_names") or ())),
     )
 
 
@@ -148,12 +163,12 @@ def parse_comment(raw: Mapping[str, Any]) -> Comment:
         author_id=raw.get("author_id"),
         public=bool(raw.get("public", True)),
         created_at=parse_time(raw.get("created_at")) or datetime.fromtimestamp(0, timezone.utc),
-        body=str(body),
+        body=_text(body),
         # content_url and mapped_content_url are deliberately not kept: they carry tokens.
         attachments=tuple(
             Attachment(
-                file_name=str(a.get("file_name") or ""),
-                content_type=a.get("content_type"),
+                file_name=_text(a.get("file_name") or ""),
+                content_type=_optional_text(a.get("content_type")),
                 size=a.get("size"),
             )
             for a in raw.get("attachments") or ()
@@ -165,8 +180,8 @@ def _field_value(value: Any) -> str | None:
     if value is None or value == "" or value == []:
         return None
     if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    return str(value)
+        return ", ".join(_text(v) for v in value)
+    return _text(value)
 
 
 def parse_ticket(
@@ -195,18 +210,19 @@ def parse_ticket(
         value = _field_value(cf.get("value"))
         if value is not None:
             cid = int(cf["id"])
-            custom_fields.append(CustomField(id=cid, value=value, title=(field_titles or {}).get(cid)))
+            title = (field_titles or {}).get(cid)
+            custom_fields.append(CustomField(id=cid, value=value, title=_text(title) if title else None))
     org_id = raw.get("organization_id")
     created = parse_time(raw.get("created_at")) or datetime.fromtimestamp(0, timezone.utc)
     return Ticket(
         id=ticket_id,
-        subject=str(raw.get("subject") or raw.get("raw_subject") or ""),
-        description=str(raw.get("description") or ""),
+        subject=_text(raw.get("subject") or raw.get("raw_subject") or ""),
+        description=_text(raw.get("description") or ""),
         status=str(raw.get("status") or ""),
-        priority=raw.get("priority"),
-        type=raw.get("type"),
-        channel=((raw.get("via") or {}).get("channel")),
-        tags=tuple(sorted(set(str(t) for t in raw.get("tags") or ()))),
+        priority=_optional_text(raw.get("priority")),
+        type=_optional_text(raw.get("type")),
+        channel=_optional_text((raw.get("via") or {}).get("channel")),
+        tags=tuple(sorted(set(_text(t) for t in raw.get("tags") or ()))),
         custom_fields=tuple(sorted(custom_fields, key=lambda f: f.id)),
         created_at=created,
         updated_at=parse_time(raw.get("updated_at")) or created,
