@@ -35,7 +35,7 @@ from exporter.jobs import RunSummary, forget_ticket, run_backfill, run_export
 from exporter.logs import FORMATS, setup_logging
 from exporter.settings_file import Settings, load_settings
 from exporter.workers import default_workers
-from redaction.errors import ModelUnavailable, RedactionError
+from redaction.errors import RedactionError
 
 EXIT_WITHHELD = 1
 EXIT_CONFIG = 2
@@ -101,25 +101,25 @@ def _fail(code: int, message: str) -> typer.Exit:
     return typer.Exit(code)
 
 
+# Most specific first: each error root (and the few subclasses with their own code) to its exit code.
+_EXIT_CODES: tuple[tuple[type[Exception], int], ...] = (
+    (ConfigError, EXIT_CONFIG),
+    (AuthenticationError, EXIT_AUTH),
+    (ExportError, EXIT_ZENDESK),
+    (RedactionError, EXIT_REDACTION),
+    (ArchiveLocked, EXIT_LOCKED),
+    (ArchiveError, EXIT_ARCHIVE),
+)
+
+
 @contextlib.contextmanager
 def _errors() -> Iterator[None]:
     """Map each error root to its exit code, as one line without a traceback."""
     try:
         yield
-    except ConfigError as exc:
-        raise _fail(EXIT_CONFIG, str(exc)) from None
-    except AuthenticationError as exc:
-        raise _fail(EXIT_AUTH, str(exc)) from None
-    except ExportError as exc:
-        raise _fail(EXIT_ZENDESK, str(exc)) from None
-    except ModelUnavailable as exc:
-        raise _fail(EXIT_REDACTION, str(exc)) from None
-    except RedactionError as exc:
-        raise _fail(EXIT_REDACTION, str(exc)) from None
-    except ArchiveLocked as exc:
-        raise _fail(EXIT_LOCKED, str(exc)) from None
-    except ArchiveError as exc:
-        raise _fail(EXIT_ARCHIVE, str(exc)) from None
+    except (ExportError, RedactionError, ArchiveError) as exc:
+        code = next(code for kind, code in _EXIT_CODES if isinstance(exc, kind))
+        raise _fail(code, str(exc)) from None
     except KeyboardInterrupt:
         raise _fail(130, "interrupted; nothing was committed by this run") from None
 
