@@ -13,7 +13,7 @@ Modules: `redactor` (the entry point), `engine` (spaCy/Presidio set-up, offline)
 `people`, `secrets`, `network`, `contacts`, `known` (the detectors and the
 per-ticket deny-lists), `recognizers` (the pattern detectors in one list),
 `placeholders` (span merging and numbering), `pseudonyms`, `scanner`,
-`settings`, `models`, `detections`, `errors`; `evalset` measures it all.
+`settings`, `models`, `detections`, `errors`. `tests/evalset` measures it all.
 """
 
 from typing import TYPE_CHECKING, Any

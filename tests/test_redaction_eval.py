@@ -18,7 +18,7 @@ import pytest
 
 from exporter.models import Ticket
 from redaction import RedactedComment, RedactedTicket, RedactionError
-from redaction.evalset import (
+from tests.evalset import (
     FACT_KINDS,
     LEAK_LIMITS,
     LOCATIONS,
@@ -312,7 +312,7 @@ def test_technical_facts_are_kept(report: Report) -> None:
 @pytest.mark.slow
 def test_eval_command_prints_the_table() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "redaction.evalset", "--tickets", "3", "--examples", "2"],
+        [sys.executable, "-m", "tests.evalset", "--tickets", "3", "--examples", "2"],
         cwd=ROOT, capture_output=True, text=True, timeout=120,
     )
     assert result.returncode in (0, 1), result.stderr[-2000:]
@@ -324,4 +324,4 @@ def test_eval_script_wraps_the_module() -> None:
     script = ROOT / "scripts" / "eval_redaction"
     assert script.stat().st_mode & 0o111
     text = script.read_text()
-    assert 'source "$here/bootstrap.sh"' in text and "-m redaction.evalset" in text
+    assert 'source "$here/bootstrap.sh"' in text and "-m tests.evalset" in text

@@ -1,4 +1,4 @@
-"""`python -m redaction.evalset`: the per-kind table for the real Redactor (see `main`)."""
+"""`python -m tests.evalset`: the per-kind table for the real Redactor (see `main`)."""
 
 from __future__ import annotations
 
@@ -6,14 +6,14 @@ import argparse
 import sys
 from typing import Sequence
 
-from redaction.evalset.generator import build_eval_set
-from redaction.evalset.scorer import format_report, score
-from redaction.evalset.truth import DEFAULT_SEED, DEFAULT_TICKETS
+from tests.evalset.generator import build_eval_set
+from tests.evalset.scorer import format_report, score
+from tests.evalset.truth import DEFAULT_SEED, DEFAULT_TICKETS
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Print the per-kind table for the real Redactor; exit 1 when a threshold of issue 3 fails."""
-    parser = argparse.ArgumentParser(prog="python -m redaction.evalset", description=main.__doc__)
+    parser = argparse.ArgumentParser(prog="python -m tests.evalset", description=main.__doc__)
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"generator seed (default {DEFAULT_SEED})")
     parser.add_argument("--tickets", type=int, default=DEFAULT_TICKETS, help=f"tickets to generate (default {DEFAULT_TICKETS})")
     parser.add_argument("--examples", type=int, default=15, help="leaks and destroyed facts to show (default 15)")

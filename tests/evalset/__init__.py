@@ -1,9 +1,9 @@
 """A labeled evaluation set for the redaction stage, and the scorer that measures a redactor on it.
 
-    from redaction.evalset import build_eval_set, score, format_report
+    from tests.evalset import build_eval_set, score, format_report
     evalset = build_eval_set(seed=1234)          # deterministic: same seed, same tickets
     report = score(Redactor(), evalset)          # redacts every ticket once
-    print(format_report(report))                 # or: python -m redaction.evalset --seed 1234
+    print(format_report(report))                 # or: python -m tests.evalset --seed 1234
 
 `build_eval_set` invents solved support tickets about a self-hosted code search
 product: log lines, site configs, Helm values, env dumps, Go and Java stack
@@ -34,8 +34,8 @@ Nothing here reads the clock (except `score` timing itself), the network or a
 model; one `random.Random(seed)` drives every choice.
 """
 
-from redaction.evalset.generator import build_eval_set
-from redaction.evalset.scorer import (
+from tests.evalset.generator import build_eval_set
+from tests.evalset.scorer import (
     DestroyedFact,
     Leak,
     Report,
@@ -45,7 +45,7 @@ from redaction.evalset.scorer import (
     rendered_strings,
     score,
 )
-from redaction.evalset.truth import (
+from tests.evalset.truth import (
     DEFAULT_SEED,
     DEFAULT_TICKETS,
     FACT_KINDS,
