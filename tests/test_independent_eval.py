@@ -128,6 +128,20 @@ def test_same_seed_same_corpora(quick: Corpora) -> None:
     assert build(SEED + 1, QUICK_SIZES, final=True).names != quick.names
 
 
+def test_every_vendored_template_can_be_filled() -> None:
+    import hashlib
+    from random import Random
+
+    from tests.evalset.sentences import TEMPLATES, Filler, fill, templates
+
+    digest = hashlib.sha256(TEMPLATES.read_bytes()).hexdigest()
+    assert digest in (TEMPLATES.parent / "NOTICE.md").read_text()  # unchanged since it was vendored
+    people, values, rng = invented_people(SEED), Filler(SEED), Random(1)
+    for template in templates():
+        snippet = fill(template, people, values, rng)
+        assert "{{" not in snippet.text and len(snippet.text) >= len(template) // 3
+
+
 def test_checksummed_values_are_valid() -> None:
     from random import Random
 

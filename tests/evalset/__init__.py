@@ -2,7 +2,7 @@
 
 1. On text nobody here wrote (issue 11): names from sources the redaction's
    lists are not built from, in the contexts where tickets put them, structured
-   values of every kind, presidio-evaluator's sentences, facts to keep, and
+   values of every kind, presidio-evaluator's sentence templates, facts to keep, and
    over-redaction on the installed packages' prose — `names`, `contexts`,
    `structured`, `facts`, `sentences`, `prose` make the corpora, `corpora`
    builds and packs them into tickets, `snippets` scores one piece of text,

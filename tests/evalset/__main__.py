@@ -1,8 +1,8 @@
 """`python -m tests.evalset` (what `scripts/eval_redaction` runs): both evaluations of the real Redactor.
 
 First the evaluation on text nobody here wrote (issue 11: names by context
-from mimesis and invented names, structured values, presidio-evaluator
-sentences, facts kept, over-redaction on the installed packages' prose), with
+from mimesis and invented names, structured values, presidio-evaluator's
+sentence templates, facts kept, over-redaction on the installed packages' prose), with
 plain Presidio beside it; then the generated support-ticket set (issue 3).
 Exits 1 when a target of either fails, 2 when the Redactor cannot load.
 """

@@ -31,6 +31,7 @@ from tests.evalset.names import (
     mimesis_people,
 )
 from tests.evalset.prose import Document, installed_documents
+from tests.evalset.sentences import sentence_snippets
 from tests.evalset.snippets import Snippet
 from tests.evalset.structured import KINDS, org_slugs, structured_snippet
 
@@ -48,7 +49,7 @@ SUBJECTS = (
 class Sizes:
     per_context: int = 40  # names per person context and tuning source (two sources)
     held_out_per_context: int = 25
-    per_org: int = 60  # per organisation source (two sources)
+    per_org: int = 150  # per organisation source (two sources)
     per_kind: int = 60  # structured values per kind
     per_fact: int = 60  # facts per kind
     sentences_person: int = 300
@@ -135,8 +136,6 @@ def fact_snippets(seed: int, sizes: Sizes = DEFAULT_SIZES) -> list[Snippet]:
 
 def build(seed: int, sizes: Sizes = DEFAULT_SIZES, final: bool = False) -> Corpora:
     """Every corpus, deterministically from `seed`; the held-out source only when `final`."""
-    from tests.evalset.sentences import sentence_snippets  # imports presidio-evaluator (and transformers): slow
-
     sentence_people = held_out_people(seed + 1) if final else invented_people(seed + 6)
     return Corpora(
         names=tuple(name_snippets(seed, sizes)),

@@ -1,183 +1,177 @@
-"""A second corpus of contexts: presidio-evaluator's sentence generator, its names swapped for another source.
+"""A second corpus of contexts: presidio-evaluator's sentence templates, filled here, names from another source.
 
-presidio-evaluator (MIT, pinned as a test extra) fills ~200 templates
-("My card {{credit_card_number}} has been lost", "{{person}} had given ...")
-from Faker and from FakeNameGenerator records. Faker is what the redaction's
-name lists come from, so every PERSON value is swapped for a name of the
-source given (the held-out one for the final report), keeping its shape: a
-given name for a given name, a family name for a family name, lower case
-where the generator wrote lower case. Everything else stays as generated.
+The ~200 templates of presidio-evaluator 0.3.2 ("My card {{credit_card_number}}
+has been lost", "{{person}} had given ...") are vendored as data
+(`data/presidio_templates.txt`, MIT, see `data/NOTICE.md`). This module fills
+them itself: every name from the source given (the held-out one for the final
+report; 5% in lower case, as presidio-evaluator does), other values from Faker
+of several locales (Faker is what the redaction's name lists come from, so it
+supplies no name here), dates from our own seed. `{{building_number}}
+{{street_name}}` is one street line.
 
 For each measured kind the sentences come from the templates that hold it, so
-rare kinds (IBAN has three templates) are planted often enough. Its
-HospitalProvider is left out: it queries Wikidata when it is created.
+rare kinds (IBAN has three templates) are planted often enough.
 """
 
 from __future__ import annotations
 
-import contextlib
-import io
-import os
-import random
 import re
-import warnings
 from functools import lru_cache
+from pathlib import Path
 from random import Random
-from typing import Iterator
+from typing import Callable, Iterator
 
 from tests.evalset.names import Person
 from tests.evalset.snippets import FRAME_MARK, Secret, Snippet, digits_probe, name_probes, word_probe
 
-# presidio-evaluator's entity type -> report line; the PERSON subtypes are ours (see _mapping).
-LINES = {
-    "PERSON": "PERSON",
-    "IBAN_CODE": "IBAN",
-    "US_SSN": "US SSN",
-    "CREDIT_CARD": "card number",
-    "EMAIL_ADDRESS": "e-mail",
-    "PHONE_NUMBER": "phone",
-    "IP_ADDRESS": "IP address",
-    "STREET_ADDRESS": "street address",
+TEMPLATES = Path(__file__).with_name("data") / "presidio_templates.txt"
+# Report line -> the template fields that plant it.
+LINES: dict[str, frozenset[str]] = {
+    "PERSON": frozenset(
+        {"person", "name", "name_female", "name_male", "first_name", "first_name_male", "first_name_female",
+         "first_name_nonbinary", "last_name", "last_name_male", "last_name_female"}
+    ),
+    "IBAN": frozenset({"iban"}),
+    "US SSN": frozenset({"ssn"}),
+    "card number": frozenset({"credit_card_number"}),
+    "e-mail": frozenset({"email"}),
+    "phone": frozenset({"phone_number"}),
+    "IP address": frozenset({"ip_address"}),
+    "street address": frozenset({"address", "street_line"}),
 }
-_FIRST = "PERSON:first"
-_LAST = "PERSON:last"
-
-
-def _mapping() -> dict[str, str]:
-    from presidio_evaluator.data_generator import PresidioSentenceFaker
-
-    mapping = dict(PresidioSentenceFaker.ENTITY_TYPE_MAPPING)
-    for key, value in list(mapping.items()):
-        if value == "PERSON" and key.startswith("first_name"):
-            mapping[key] = _FIRST
-        elif value == "PERSON" and key.startswith("last_name"):
-            mapping[key] = _LAST
-    return mapping
-
-
-def _templates() -> list[str]:
-    from presidio_evaluator.data_generator import presidio_templates_file_path
-
-    return [line.strip() for line in presidio_templates_file_path.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
-def _kinds_of(template: str, mapping: dict[str, str]) -> set[str]:
-    fields = re.findall(r"\{\{(.*?)\}\}", template.replace("<", "{{").replace(">", "}}"))
-    return {mapping.get(f.lower(), f.upper()).split(":")[0] for f in fields}
+_FIELD = re.compile(r"\{\{(\w+)\}\}")
+_STREET = re.compile(r"\{\{building_number\}\} \{\{street_name\}\}|\{\{street_name\}\} \{\{building_number\}\}")
+_LOCALES = ("en_US", "en_GB", "de_DE", "fr_FR", "it_IT", "es_ES", "nl_NL", "pl_PL")
+_NATIONALITIES = ("German", "Polish", "Brazilian", "Kenyan", "Indian", "Canadian", "Japanese", "Irish")
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 @lru_cache(maxsize=1)
-def _records() -> tuple[dict, ...]:
-    from presidio_evaluator.data_generator.faker_extensions.datasets import load_fake_person_df
-
-    random.seed(0)  # it picks middle initials with the global random
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # pandas deprecations inside presidio-evaluator
-        return tuple(load_fake_person_df().to_dict(orient="records"))
+def templates() -> tuple[str, ...]:
+    lines = TEMPLATES.read_text(encoding="utf-8").splitlines()
+    return tuple(_STREET.sub("{{street_line}}", line.strip()).replace("\\n", "\n") for line in lines if line.strip())
 
 
-def generate(entity: str, count: int, seed: int) -> list:
-    """`count` InputSamples from the templates that plant `entity`, quietly (the generator prints)."""
-    os.environ.setdefault("TQDM_DISABLE", "1")
-    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-        from presidio_evaluator.data_generator import PresidioSentenceFaker, presidio_additional_entity_providers
+def _line_of(field: str) -> str | None:
+    return next((line for line, fields in LINES.items() if field in fields), None)
 
-        records = [dict(r) for r in _records()]
-        mapping = _mapping()
-        templates = [t for t in _templates() if entity in _kinds_of(t, mapping)]
-        providers = [p for p in presidio_additional_entity_providers if p.__name__ != "HospitalProvider"]
-        faker = PresidioSentenceFaker(
-            "en_US",
-            lower_case_ratio=0.05,
-            sentence_templates=templates,
-            entity_providers=providers,
-            base_records=records,
-            entity_type_mapping=mapping,
-            random_seed=seed,
-        )
-        return faker.generate_new_fake_sentences(count)
+
+class Filler:
+    """Values for every template field but names, from Faker (seeded) and our own seed."""
+
+    def __init__(self, seed: int):
+        from faker import Faker
+
+        self._rng = Random(seed)
+        self._fakers = []
+        for n, locale in enumerate(_LOCALES):
+            faker = Faker(locale)
+            faker.seed_instance(seed * 100 + n)
+            self._fakers.append(faker)
+        self._us = self._fakers[0]
+
+    def value(self, field: str) -> str:
+        rng, faker = self._rng, self._rng.choice(self._fakers)
+        makers: dict[str, Callable[[], str]] = {
+            "address": faker.address,
+            "street_line": faker.street_address,
+            "street_name": faker.street_name,
+            "building_number": faker.building_number,
+            "secondary_address": self._us.secondary_address,
+            "city": faker.city,
+            "country": faker.country,
+            "state_abbr": self._us.state_abbr,
+            "postcode": faker.postcode,
+            "zipcode": self._us.zipcode,
+            "organization": faker.company,
+            "job": self._us.job,
+            "credit_card_number": self._us.credit_card_number,
+            "phone_number": faker.phone_number,
+            "email": lambda: faker.free_email() if rng.random() < 0.5 else faker.company_email(),
+            "url": faker.url,
+            "iban": faker.iban,
+            "ssn": self._us.ssn,
+            "ip_address": lambda: self._us.ipv4() if rng.random() < 0.8 else self._us.ipv6(),
+            "us_driver_license": lambda: rng.choice("ABCDEFGHJKLMNPRSTWY") + str(rng.randint(1_000_000, 9_999_999)),
+            "age": lambda: str(rng.randint(18, 90)),
+            "year": lambda: str(rng.randint(1950, 2020)),
+            "day_of_week": lambda: rng.choice(_WEEKDAYS),
+            "date_of_birth": lambda: f"{rng.randint(1, 12)}/{rng.randint(1, 28)}/{rng.randint(1940, 2005)}",
+            "date_time": lambda: f"{rng.randint(2000, 2024)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d} {rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}",
+            "prefix": lambda: rng.choice(("Mr.", "Ms.", "Dr.", "Mrs.")),
+            "prefix_male": lambda: rng.choice(("Mr.", "Dr.")),
+            "prefix_female": lambda: rng.choice(("Ms.", "Mrs.", "Dr.")),
+            "nationality": lambda: rng.choice(_NATIONALITIES),
+            "nation_woman": lambda: rng.choice(_NATIONALITIES) + " woman",
+            "nation_plural": lambda: rng.choice(_NATIONALITIES) + "s",
+        }
+        if field not in makers:
+            raise KeyError(f"no value for template field {field!r}")
+        return str(makers[field]())
+
+
+def _name(field: str, person: Person) -> tuple[str, ...]:
+    if field.startswith("first_name"):
+        return (person.first,)
+    if field.startswith("last_name"):
+        return (person.last,)
+    return person.parts
 
 
 def _probes(line: str, value: str) -> tuple[str, ...]:
     if line in ("IBAN", "US SSN", "card number", "phone"):
         return (word_probe(value), digits_probe(value))
-    if line == "street address":
-        return tuple(word_probe(part.strip()) for part in re.split(r"[\n,]", value) if _street(part.strip()))
+    if line == "street address":  # the street line: `Vicolo Verga, 55 Piano 4`, `3 Rue Chevalier`
+        street = value.strip().split("\n")[0].strip()
+        return (word_probe(street),) if _street(street) else ()
     return (word_probe(value),)
-
-
-def to_snippet(sample, people: Iterator[Person], rng: Random) -> Snippet:
-    """The sample's text with its names swapped and its literal `\\n` as line breaks; its values as secrets."""
-    text, frame, secrets = [], [], []
-    at = 0
-    swapped: dict[str, Person] = {}
-    original = sample.full_text
-    for span in sorted(sample.spans, key=lambda s: s.start_position):
-        literal = original[at : span.start_position].replace("\\n", "\n")
-        text.append(literal)
-        frame.append(literal)
-        value, kind = span.entity_value, span.entity_type
-        measured = kind.split(":")[0]
-        if measured == "PERSON":
-            key = value.casefold()
-            if key not in swapped:
-                swapped[key] = next(people)
-            person = swapped[key]
-            words = (person.last,) if kind == _LAST else (person.first,) if kind == _FIRST or len(value.split()) == 1 else person.parts
-            value = " ".join(words).lower() if value.islower() else " ".join(words)
-            secrets.append(Secret("PERSON", value, name_probes(words)))
-        elif measured == "DATE_TIME":
-            value = _steady_date(value, rng)
-            text.append(value)
-            frame.append(value)
-            at = span.end_position
-            continue
-        elif measured in LINES and _probes(LINES[measured], value):
-            secrets.append(Secret(LINES[measured], value, _probes(LINES[measured], value)))
-        else:
-            text.append(value)
-            frame.append(value)
-            at = span.end_position
-            continue
-        text.append(value)
-        frame.append(FRAME_MARK)
-        at = span.end_position
-    tail = original[at:].replace("\\n", "\n")
-    text.append(tail)
-    frame.append(tail)
-    return Snippet("sentence", "presidio-evaluator", "".join(text), "".join(frame), tuple(secrets))
-
-
-_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-
-
-def _steady_date(value: str, rng: Random) -> str:
-    """A date of the same shape from our seed: Faker's dates move with today's date."""
-    if value.isdigit():
-        return str(rng.randint(1950, 2020))
-    if value in _WEEKDAYS:
-        return rng.choice(_WEEKDAYS)
-    y, m, d = rng.randint(1950, 2020), rng.randint(1, 12), rng.randint(1, 28)
-    if re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}", value):
-        return f"{m:02d}/{d:02d}/{y}"
-    return f"{y}-{m:02d}-{d:02d} {rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}"
 
 
 def _street(value: str) -> bool:
     """A street with its name and number (`254 Damvergi Street`), not a city, suite or postcode alone."""
-    return (
-        sum(c.isalpha() for c in value) >= 4
-        and any(c.isdigit() for c in value)
-        and not value.lower().startswith(("suite", "apt", "unit", "box"))
-    )
+    return sum(c.isalpha() for c in value) >= 4 and any(c.isdigit() for c in value) and not value.lower().startswith(("suite", "apt", "unit"))
+
+
+def fill(template: str, people: Iterator[Person], values: Filler, rng: Random) -> Snippet:
+    """One sentence: every field filled, the measured ones as secrets."""
+    text, frame, secrets = [], [], []
+    at = 0
+    person = next(people)
+    lower = rng.random() < 0.05
+    used: set[str] = set()
+    for match in _FIELD.finditer(template):
+        literal = template[at : match.start()]
+        text.append(literal)
+        frame.append(literal)
+        at = match.end()
+        field = match.group(1).lower()
+        line = _line_of(field)
+        if line == "PERSON":
+            if field in used:  # the same field again is another person; first and last name are one
+                person = next(people)
+                used.clear()
+            used.add(field)
+            words = _name(field, person)
+            value = " ".join(words).lower() if lower else " ".join(words)
+            secrets.append(Secret(line, value, name_probes(words)))
+        else:
+            value = values.value(field)
+            probes = _probes(line, value) if line else ()
+            if probes:
+                secrets.append(Secret(line, value, probes))
+        text.append(value)
+        frame.append(FRAME_MARK if line and (line == "PERSON" or probes) else value)
+    text.append(template[at:])
+    frame.append(template[at:])
+    return Snippet("sentence", "presidio-evaluator templates", "".join(text), "".join(frame), tuple(secrets))
 
 
 def sentence_snippets(people: Iterator[Person], seed: int, person_count: int, per_kind: int) -> list[Snippet]:
-    """Sentences for every measured kind: `person_count` with a PERSON, `per_kind` for each other kind."""
-    rng = Random(seed)
+    """Sentences for every measured kind: `person_count` from templates with a name, `per_kind` for each other kind."""
+    rng, values = Random(seed), Filler(seed)
     out: list[Snippet] = []
-    for n, entity in enumerate(sorted(LINES)):
-        count = person_count if entity == "PERSON" else per_kind
-        out += [to_snippet(sample, people, rng) for sample in generate(entity, count, seed + n)]
+    for line, fields in LINES.items():
+        chosen = [t for t in templates() if {f.lower() for f in _FIELD.findall(t)} & fields]
+        count = person_count if line == "PERSON" else per_kind
+        out += [fill(rng.choice(chosen), people, values, rng) for _ in range(count)]
     return out

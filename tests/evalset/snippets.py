@@ -21,7 +21,7 @@ import string
 from dataclasses import dataclass
 from typing import Mapping
 
-from tests.evalset.truth import fact_pattern
+from tests.evalset.truth import edged, fact_pattern
 
 FRAME_MARK = "\x00"
 
@@ -71,11 +71,7 @@ def fill(template: str, secrets: Mapping[str, str], others: Mapping[str, str] | 
 
 def word_probe(value: str, case_sensitive: bool = False) -> str:
     """The value at letter/digit edges: `acme.pl` is in `ghe.acme.pl`, `Anna` is not in `Annabel`."""
-    pattern = re.escape(value)
-    if value[:1].isalnum():
-        pattern = r"(?<![^\W_])" + pattern
-    if value[-1:].isalnum():
-        pattern += r"(?![^\W_])"
+    pattern = edged(value)
     return pattern if case_sensitive else "(?i:" + pattern + ")"
 
 
