@@ -221,7 +221,9 @@ def load_catalog() -> Catalog:
     def read(cls: type, name: str) -> Any:
         return _convert(cls, yaml.load(data.joinpath(name).read_text(encoding="utf-8"), Loader=_LOADER), name)
 
-    scenario_files = sorted((f for f in data.joinpath("scenarios").iterdir() if f.name.endswith(".md")), key=lambda f: f.name)
+    scenario_files = sorted(
+        (f for f in data.joinpath("scenarios").iterdir() if f.name.endswith(".md")), key=lambda f: f.name
+    )
     return Catalog(
         product=read(Product, "product.yaml"),
         people=read(People, "people.yaml"),

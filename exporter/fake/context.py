@@ -10,6 +10,7 @@ import base64
 import random
 from datetime import datetime, timezone
 from string import Template
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
@@ -23,15 +24,22 @@ _POD_SUFFIX = "bcdfghjklmnpqrstvwxz2456789"
 _BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 
 
+@dataclass(frozen=True)
+class Parties:
+    """Who takes part in a ticket: user records of the requester, a colleague on CC, the agent."""
+
+    requester: dict[str, Any]
+    cc: dict[str, Any] | None
+    agent: dict[str, Any]
+
+
 def ticket_context(
     rng: random.Random,
     catalog: Catalog,
     values: Values,
     ledger: Ledger,
     org: dict[str, str],
-    requester: dict[str, Any],
-    cc: dict[str, Any] | None,
-    agent: dict[str, Any],
+    parties: Parties,
     created: int,
     window: tuple[int, int],
     deployment: Deployment,
@@ -40,6 +48,7 @@ def ticket_context(
     """`org` is the organization's values (see people.Directory.org_values); `window` the
     span tickets are created in, which places the ticket's version in the release order."""
     product, infra, plant = catalog.product, catalog.infrastructure, ledger.plant
+    requester, cc, agent = parties.requester, parties.cc, parties.agent
     versions = product.versions
     position = (created - window[0]) / (window[1] - window[0])
     vi = min(len(versions) - 2, max(1, int(position * (len(versions) - 1))))

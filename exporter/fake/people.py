@@ -62,7 +62,8 @@ def build_directory(
         created = since - rng.randint(30, 900) * DAY
         updated = created + rng.randint(1, 400) * DAY
         tags = [org_values["slug"], rng.choice(catalog.product.tiers).tag]
-        directory.organizations[org_id] = organization_record(subdomain, org_id, org.name, org.domain, created, updated, tags)
+        record = organization_record(subdomain, org_id, org.name, org.domain, created, updated, tags)
+        directory.organizations[org_id] = record
         members = []
         for _ in range(size):
             first, last = firsts[person], lasts[person]

@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import quote
 
 from exporter.fake.catalog import Catalog, Scenario
-from exporter.fake.context import ticket_context
+from exporter.fake.context import Parties, ticket_context
 from exporter.fake.ledger import Ledger
 from exporter.fake.pastes import big_log
 from exporter.fake.people import Directory
@@ -70,7 +70,9 @@ class TicketWriter:
         self._next_comment_id += 1
         return self._next_comment_id - 1
 
-    def write(self, ticket_id: int, created: int, status: str, scenario: Scenario, *, subject: str | None, big: bool) -> None:
+    def write(
+        self, ticket_id: int, created: int, status: str, scenario: Scenario, *, subject: str | None, big: bool
+    ) -> None:
         """`subject` replaces the scenario's; `big` adds a pasted log of about 2 MB."""
         rng, shapes, directory = self.rng, self.catalog.shapes, self.directory
         org_id = rng.choice(sorted(directory.customers_by_org))
@@ -80,9 +82,10 @@ class TicketWriter:
         cc = rng.choice(others) if others and rng.random() < shapes.cc_share else None
         agent = rng.choice(directory.agents)
         deployment = rng.choice(self.catalog.product.deployments)
+        parties = Parties(requester, cc, agent)
+        org = directory.org_values[org_id]
         ctx = ticket_context(
-            rng, self.catalog, self.values, self.ledger, directory.org_values[org_id],
-            requester, cc, agent, created, self.window, deployment, scenario,
+            rng, self.catalog, self.values, self.ledger, org, parties, created, self.window, deployment, scenario
         )
         channel = rng.choice(shapes.channels)
         if subject is None:
@@ -90,7 +93,7 @@ class TicketWriter:
             decoration = first_below(rng.random(), self.catalog.conversation.subject_decorations)
             if decoration is not None:
                 subject = Template(decoration.text).substitute(ctx, subject=subject)
-        turns = self._conversation(status, scenario, ctx, requester, cc, agent, big)
+        turns = self._conversation(status, scenario, ctx, parties, big)
         ticket = ticket_record(
             self.subdomain,
             ticket_id,
@@ -134,15 +137,16 @@ class TicketWriter:
         deploy_tag, area_tag = deployment.tag, scenario.area
         tier_tag = rng.choice(self.catalog.product.tiers).tag
         escalated = status == "hold" or rng.random() < shapes.escalated_share
+        instance_url = f"https://{ctx['host']}"
         custom = [
             {"id": F_VERSION, "value": ctx["version"]},
             {"id": F_DEPLOYMENT, "value": deploy_tag},
             {"id": F_AREA, "value": area_tag},
-            {"id": F_INSTANCE_URL, "value": f"https://{ctx['host']}" if rng.random() < shapes.instance_url_share else None},
+            {"id": F_INSTANCE_URL, "value": instance_url if rng.random() < shapes.instance_url_share else None},
             {"id": F_TIER, "value": tier_tag},
             {"id": F_ESCALATED, "value": escalated},
         ]
-        tags = {directory.org_values[org_id]["slug"], scenario.service, deploy_tag, area_tag, tier_tag}
+        tags = {org["slug"], scenario.service, deploy_tag, area_tag, tier_tag}
         if escalated:
             tags.add("escalated")
         if "upgrade" in subject.lower():
@@ -196,16 +200,10 @@ class TicketWriter:
         self.metrics[ticket_id] = metric
 
     def _conversation(
-        self,
-        status: str,
-        scenario: Scenario,
-        ctx: dict[str, str],
-        requester: dict[str, Any],
-        cc: dict[str, Any] | None,
-        agent: dict[str, Any],
-        big: bool,
+        self, status: str, scenario: Scenario, ctx: dict[str, str], parties: Parties, big: bool
     ) -> list[Turn]:
         rng, words, shapes = self.rng, self.catalog.conversation, self.catalog.shapes
+        requester, cc, agent = parties.requester, parties.cc, parties.agent
 
         def say(*parts: str) -> str:
             return "\n\n".join(Template(part).substitute(ctx) for part in parts)
