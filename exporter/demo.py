@@ -9,7 +9,7 @@ from archive.settings import NoteSettings
 from archive.store import TICKETS_DIR, Archive
 from exporter.client import RetryPolicy, ZendeskClient
 from exporter.config import ZendeskConfig
-from exporter.fake_zendesk import FakeZendesk
+from exporter.fake import FakeZendesk
 from exporter.jobs import Progress, RunSummary, TicketRedactor, run_export
 from exporter.workers import default_workers
 
@@ -43,14 +43,7 @@ def run_demo(
         # Show the retry policy at work: one rate-limit answer and one server error.
         fake.fail_next(1, status=429, retry_after=1)
         fake.fail_next(1, status=503, path="/comments")
-        config = ZendeskConfig.from_env(
-            {
-                "ZENDESK_SUBDOMAIN": fake.subdomain,
-                "ZENDESK_BASE_URL": fake.base_url,
-                "ZENDESK_EMAIL": fake.email,
-                "ZENDESK_API_TOKEN": fake.api_token,
-            }
-        )
+        config = ZendeskConfig.from_env(fake.env())
         archive = Archive(archive_path, notes=notes)
         with ZendeskClient(config, policy=RetryPolicy(backoff_initial=0.2, backoff_max=2.0)) as client:
             summary = run_export(client, redactor, archive, progress=progress, workers=workers or default_workers())

@@ -35,10 +35,9 @@ import pytest
 
 from archive.errors import ArchiveLocked
 from archive.store import LOCK_FILE, Archive
-from exporter.fake_data import build_dataset
-from exporter.fake_zendesk import FakeZendesk
+from exporter.fake import FakeZendesk, build_dataset
 from exporter.jobs import run_export
-from tests.conftest import client_for, git
+from tests.conftest import cli_env, client_for, git
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -116,14 +115,7 @@ def world(redactor, tmp_path_factory) -> Iterator[World]:
         shutil.copytree(root / "base", root / "reference", symlinks=True)
         summary = export_in_process(fake, redactor, root / "reference")
         assert summary.written == len(changed) and summary.removed == 1
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("ZENDESK_", "TICKET_ARCHIVE_"))}
-        env.update(
-            ZENDESK_SUBDOMAIN=fake.subdomain,
-            ZENDESK_BASE_URL=fake.base_url,
-            ZENDESK_EMAIL=fake.email,
-            ZENDESK_API_TOKEN=fake.api_token or "",
-        )
-        yield World(fake, root / "base", snapshot(root / "reference"), changed, env)
+        yield World(fake, root / "base", snapshot(root / "reference"), changed, cli_env(fake))
 
 
 def start_export(world: World, archive: Path, log: Path, *, prefix: tuple[str, ...] = (), group: bool = False):

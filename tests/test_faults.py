@@ -27,10 +27,9 @@ from exporter.budget import RateBudget
 from exporter.client import RetryPolicy, ZendeskClient
 from exporter.config import ZendeskConfig
 from exporter.errors import ExportError, ZendeskServerError
-from exporter.fake_data import build_dataset
-from exporter.fake_zendesk import FakeZendesk
+from exporter.fake import FakeZendesk, build_dataset
 from exporter.jobs import run_export
-from tests.conftest import client_for, git
+from tests.conftest import cli_env, client_for, git
 from tests.support import FakeTime
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -109,14 +108,7 @@ def nightly(redactor, tmp_path_factory) -> Iterator[Nightly]:
 
 
 def fake_time_client(fake: FakeZendesk, clock: FakeTime, **policy: float) -> ZendeskClient:
-    config = ZendeskConfig.from_env(
-        {
-            "ZENDESK_SUBDOMAIN": fake.subdomain,
-            "ZENDESK_BASE_URL": fake.base_url,
-            "ZENDESK_EMAIL": fake.email,
-            "ZENDESK_API_TOKEN": fake.api_token,
-        }
-    )
+    config = ZendeskConfig.from_env(fake.env())
     return ZendeskClient(
         config,
         policy=RetryPolicy(backoff_initial=0.01, backoff_max=0.05, **policy),
@@ -345,17 +337,6 @@ def test_a_full_disk_during_a_write_leaves_no_partial_file(fake, fresh, redactor
 TOKEN = "tok-7Hq2LmX9pV4rZs8NwK3e"
 EMAIL = "export-bot@example.com"
 BASIC = base64.b64encode(f"{EMAIL}/token:{TOKEN}".encode()).decode()
-
-
-def cli_env(fake: FakeZendesk) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("ZENDESK_", "TICKET_ARCHIVE_"))}
-    env.update(
-        ZENDESK_SUBDOMAIN=fake.subdomain,
-        ZENDESK_BASE_URL=fake.base_url,
-        ZENDESK_EMAIL=fake.email,
-        ZENDESK_API_TOKEN=fake.api_token or "",
-    )
-    return env
 
 
 def run_cli(fake: FakeZendesk, *args: str) -> subprocess.CompletedProcess[str]:
