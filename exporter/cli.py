@@ -184,7 +184,13 @@ def _run_job(
         redactor = _redactor(settings)
         with ZendeskClient(zendesk) as client, _progress(label) as progress:
             summary = job(
-                client, redactor, store, progress=progress, workers=workers or default_workers(), **options
+                client,
+                redactor,
+                store,
+                progress=progress,
+                workers=workers or default_workers(),
+                settings=settings.redaction,
+                **options,
             )
     _report(summary)
 
@@ -268,7 +274,12 @@ def demo(
         with _progress("demo") as progress:
             settings = load_settings(config)
             result = run_demo(
-                Path(archive), tickets=tickets, redactor=_redactor(settings), notes=settings.notes, progress=progress
+                Path(archive),
+                tickets=tickets,
+                redactor=_redactor(settings),
+                redaction=settings.redaction,
+                notes=settings.notes,
+                progress=progress,
             )
     typer.echo(result.summary.line())
     typer.echo(f"\nThe archive is a git repository at {result.archive_path}")
@@ -386,7 +397,7 @@ def verify(
         root = Archive(archive).path
         if not (root / "tickets").is_dir():
             raise ArchiveError(f"{root} holds no tickets/ directory; is it a ticket archive?")
-        suspects = verify_archive(root, LeakScanner(settings.redaction))
+        suspects = verify_archive(root, LeakScanner(settings.redaction).scan)
     for suspect in suspects:
         typer.echo(str(suspect))
     if suspects:

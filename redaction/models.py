@@ -7,9 +7,13 @@ unredacted text.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Mapping
+
+# What a replaced value looks like in a redacted string: `<PERSON_1>`, `<SECRET>`.
+PLACEHOLDER = re.compile(r"<[A-Z][A-Z_]*?(?:_\d+)?>")
 
 
 @dataclass(frozen=True)
@@ -50,10 +54,24 @@ class RedactedTicket:
 
 @dataclass(frozen=True)
 class Finding:
-    """One span `explain()` would replace. Carries no text, so it is safe to print or log."""
+    """One span a detector found: which entity, where, who found it, how sure, and who or what it is.
+
+    The detectors, the span merging and the numbering pass findings around with
+    their `identity` (`user:42`, `org:7`, `email:jane@example.com`): it decides
+    which placeholder number a span gets, and it can quote customer text, so it
+    is left out of `repr` and cleared by `reported()`. What `Redactor.explain`
+    and `LeakScanner.scan` return is reported: positions, types, detector names
+    and scores, never text, safe to print or log.
+    """
 
     type: str  # EMAIL, PERSON, SECRET, ...
     start: int
     end: int
     recognizer: str
     score: float
+    # Who or what this is, when a deny-list knows (user:42, org:7); else derived from the text.
+    identity: str | None = field(default=None, repr=False)
+
+    def reported(self) -> "Finding":
+        """This finding as it may leave the redaction package: no identity, the score to two places."""
+        return Finding(self.type, self.start, self.end, self.recognizer, round(self.score, 2))

@@ -549,4 +549,4 @@ def test_the_scanner_knows_the_tickets_people_when_given_the_ticket() -> None:
     scanner = LeakScanner()
     text = "Thanks, Oluwaseun; the Initrode team agrees."
     assert scanner.scan(text) == []
-    assert {f.type for f in scanner.scan_ticket_text(text, planted_ticket())} == {"PERSON", "ORG"}
+    assert {f.type for f in scanner.for_ticket(planted_ticket())(text)} == {"PERSON", "ORG"}
