@@ -1,8 +1,10 @@
 """The export and backfill jobs: Zendesk stream → redaction → archive, one commit per run.
 
-This module and `exporter.cli` are the application layer, the one place that
-wires the three stages together; the rest of `exporter/` knows nothing of
-redaction or the archive.
+`exporter` is the application on top of two libraries: the stream builds the
+`redaction.records` tickets the Redactor declares as its input, and this module
+and `exporter.cli` wire the stages: stream → redaction → archive (the archive
+gets redacted tickets and a scan function, never an unredacted ticket).
+`redaction` and `archive` import nothing of `exporter` (tests/test_layers.py).
 
 Choices a reader of the archive should know:
 - A ticket whose latest state is `deleted` is removed from the archive.
