@@ -1,8 +1,10 @@
-"""Redacted ticket records: the only kind of record the archive accepts.
+"""Redacted ticket records, the only kind of record the archive accepts, and what redaction reports.
 
-Every string here has passed through the redaction pipeline. Instances are made
-by `redaction.redact_ticket`; nothing else in the project should build one from
-unredacted text.
+Every string in a `RedactedTicket` has passed through the redaction pipeline.
+Instances are made by `Redactor.redact_ticket`; nothing else in the project
+should build one from unredacted text. A replaced value reads as a placeholder
+(`PLACEHOLDER`, the one pattern for it), and a `Finding` says where a detector
+found something. This module loads no NER: the archive may import it.
 """
 
 from __future__ import annotations
