@@ -12,6 +12,10 @@ and an exit code:
     5  the archive or git failed
     6  the redaction engine (spaCy model) is unavailable
     7  another run holds the archive's lock
+
+Each command imports what it runs, inside its function: `--help`, `search`
+and `forget` start without the Zendesk client, the jobs or Presidio and spaCy
+(tests/test_layers.py holds that; scripts/bench_cli measures it).
 """
 
 from __future__ import annotations
@@ -22,20 +26,18 @@ import os
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any, Callable, Iterator, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Callable, Iterator, Optional
 
 import typer
 
 from archive.errors import ArchiveError, ArchiveLocked
-from archive.store import Archive
-from exporter.client import ZendeskClient
-from exporter.config import ZendeskConfig
 from exporter.errors import AuthenticationError, ConfigError, ExportError
-from exporter.jobs import RunSummary, forget_ticket, run_backfill, run_export
 from exporter.logs import FORMATS, setup_logging
-from exporter.settings_file import Settings, load_settings
-from exporter.workers import default_workers
 from redaction.errors import RedactionError
+
+if TYPE_CHECKING:
+    from exporter.jobs import RunSummary
+    from exporter.settings_file import Settings
 
 EXIT_WITHHELD = 1
 EXIT_CONFIG = 2
@@ -177,6 +179,12 @@ def _run_job(
     **options: Any,
 ) -> None:
     """Build the client, settings, archive and redactor; run one job; report its summary."""
+    from archive.store import Archive
+    from exporter.client import ZendeskClient
+    from exporter.config import ZendeskConfig
+    from exporter.settings_file import load_settings
+    from exporter.workers import default_workers
+
     with _errors():
         zendesk = ZendeskConfig.from_env()
         settings = load_settings(config, profile=profile)
@@ -184,7 +192,13 @@ def _run_job(
         redactor = _redactor(settings)
         with ZendeskClient(zendesk) as client, _progress(label) as progress:
             summary = job(
-                client, redactor, store, progress=progress, workers=workers or default_workers(), **options
+                client,
+                redactor,
+                store,
+                progress=progress,
+                workers=workers or default_workers(),
+                settings=settings.redaction,
+                **options,
             )
     _report(summary)
 
@@ -207,6 +221,8 @@ def export(
 
     Example: ticket-archive export --archive /srv/ticket-archive --push
     """
+    from exporter.jobs import run_export
+
     _logging(verbose, log_format)
     _run_job(run_export, "export", archive, config, profile, workers, since=since.date() if since else None, push=push)
 
@@ -227,6 +243,8 @@ def backfill(
 
     Example: ticket-archive backfill --archive ./archive --since 2021-05-01 --until 2021-07-31
     """
+    from exporter.jobs import run_backfill
+
     _logging(verbose, log_format)
     if until < since:
         raise _fail(EXIT_CONFIG, "--until is before --since")
@@ -243,6 +261,9 @@ def forget(
 
     Example: ticket-archive forget 12345 --archive ./archive
     """
+    from archive.store import Archive
+    from exporter.jobs import forget_ticket
+
     with _errors():
         sha = forget_ticket(Archive(archive), ticket_id, push=push)
     typer.echo(f"ticket {ticket_id} forgotten" + (f" in commit {sha[:12]}" if sha else " (nothing to change)"))
@@ -262,13 +283,19 @@ def demo(
     Example: ticket-archive demo --tickets 200
     """
     from exporter.demo import run_demo
+    from exporter.settings_file import load_settings
 
     _logging(verbose, "text")
     with _errors():
         with _progress("demo") as progress:
             settings = load_settings(config)
             result = run_demo(
-                Path(archive), tickets=tickets, redactor=_redactor(settings), notes=settings.notes, progress=progress
+                Path(archive),
+                tickets=tickets,
+                redactor=_redactor(settings),
+                redaction=settings.redaction,
+                notes=settings.notes,
+                progress=progress,
             )
     typer.echo(result.summary.line())
     typer.echo(f"\nThe archive is a git repository at {result.archive_path}")
@@ -353,6 +380,8 @@ def redact(
 
     Example: pbpaste | ticket-archive redact --explain
     """
+    from exporter.settings_file import load_settings
+
     with _errors():
         settings = load_settings(config)
     try:
@@ -378,7 +407,9 @@ def verify(
     Secrets, emails, phones, IPs and hosts or URLs off the allow-list are reported
     with their values masked. Example: ticket-archive verify --archive ./archive
     """
+    from archive.store import Archive
     from archive.verify import verify_archive
+    from exporter.settings_file import load_settings
     from redaction.scanner import LeakScanner
 
     with _errors():
@@ -386,7 +417,7 @@ def verify(
         root = Archive(archive).path
         if not (root / "tickets").is_dir():
             raise ArchiveError(f"{root} holds no tickets/ directory; is it a ticket archive?")
-        suspects = verify_archive(root, LeakScanner(settings.redaction))
+        suspects = verify_archive(root, LeakScanner(settings.redaction).scan)
     for suspect in suspects:
         typer.echo(str(suspect))
     if suspects:

@@ -12,6 +12,7 @@ from exporter.config import ZendeskConfig
 from exporter.fake import FakeZendesk
 from exporter.jobs import Progress, RunSummary, TicketRedactor, run_export
 from exporter.workers import default_workers
+from redaction.settings import RedactionSettings
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ def run_demo(
     seed: int = 7,
     workers: int | None = None,
     notes: NoteSettings | None = None,
+    redaction: RedactionSettings | None = None,
 ) -> DemoResult:
     with FakeZendesk(tickets=tickets, seed=seed) as fake:
         # Show the retry policy at work: one rate-limit answer and one server error.
@@ -46,6 +48,8 @@ def run_demo(
         config = ZendeskConfig.from_env(fake.env())
         archive = Archive(archive_path, notes=notes)
         with ZendeskClient(config, policy=RetryPolicy(backoff_initial=0.2, backoff_max=2.0)) as client:
-            summary = run_export(client, redactor, archive, progress=progress, workers=workers or default_workers())
+            summary = run_export(
+                client, redactor, archive, progress=progress, workers=workers or default_workers(), settings=redaction
+            )
     files = sum(1 for _ in archive.path.glob(f"{TICKETS_DIR}/*/*/*.md"))
     return DemoResult(summary=summary, archive_path=archive.path, files=files, example=_pick_example(archive.path))
