@@ -1,14 +1,22 @@
-"""`ticket-archive demo`: the real export against the built-in fake Zendesk."""
+"""`ticket-archive demo`: the real export against the built-in fake Zendesk.
+
+The demo signs in the recommended way, with OAuth client credentials (a client
+the fake makes up for each run); `demo --serve` keeps the fake running and hands
+out the same environment, so `check` and the other commands can be tried on it.
+"""
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 from archive.settings import NoteSettings
 from archive.store import TICKETS_DIR, Archive
 from exporter.client import RetryPolicy, ZendeskClient
 from exporter.config import ZendeskConfig
+from exporter.fake_oauth import FakeOAuth
 from exporter.fake_zendesk import FakeZendesk
 from exporter.jobs import Progress, RunSummary, TicketRedactor, run_export
 from exporter.workers import default_workers
@@ -29,6 +37,24 @@ def _pick_example(root: Path) -> Path | None:
     return (readable or candidates or [None])[0]
 
 
+def demo_environment(fake: FakeZendesk, oauth: FakeOAuth) -> dict[str, str]:
+    """The variables that point the commands at the fake, as a team sets them for Zendesk."""
+    return {
+        "ZENDESK_SUBDOMAIN": fake.subdomain,
+        "ZENDESK_BASE_URL": fake.base_url,
+        "ZENDESK_CLIENT_ID": oauth.client_id,
+        "ZENDESK_CLIENT_SECRET": oauth.client_secret,
+    }
+
+
+@contextlib.contextmanager
+def serve_demo(*, tickets: int, seed: int = 7) -> Iterator[dict[str, str]]:
+    """The fake Zendesk on 127.0.0.1 until the block ends; yields `demo_environment`."""
+    oauth = FakeOAuth()
+    with FakeZendesk(tickets=tickets, seed=seed, oauth=oauth) as fake:
+        yield demo_environment(fake, oauth)
+
+
 def run_demo(
     archive_path: Path,
     *,
@@ -39,18 +65,12 @@ def run_demo(
     workers: int | None = None,
     notes: NoteSettings | None = None,
 ) -> DemoResult:
-    with FakeZendesk(tickets=tickets, seed=seed) as fake:
+    oauth = FakeOAuth()
+    with FakeZendesk(tickets=tickets, seed=seed, oauth=oauth) as fake:
         # Show the retry policy at work: one rate-limit answer and one server error.
-        fake.fail_next(1, status=429, retry_after=1)
+        fake.fail_next(1, status=429, retry_after=1, path="/api/v2/")
         fake.fail_next(1, status=503, path="/comments")
-        config = ZendeskConfig.from_env(
-            {
-                "ZENDESK_SUBDOMAIN": fake.subdomain,
-                "ZENDESK_BASE_URL": fake.base_url,
-                "ZENDESK_EMAIL": fake.email,
-                "ZENDESK_API_TOKEN": fake.api_token,
-            }
-        )
+        config = ZendeskConfig.from_env(demo_environment(fake, oauth))
         archive = Archive(archive_path, notes=notes)
         with ZendeskClient(config, policy=RetryPolicy(backoff_initial=0.2, backoff_max=2.0)) as client:
             summary = run_export(client, redactor, archive, progress=progress, workers=workers or default_workers())

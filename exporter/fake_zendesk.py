@@ -14,6 +14,7 @@ Endpoints (each with or without `.json`), shapes as in Zendesk's OpenAPI:
     GET /api/v2/ticket_fields                 all at once, or page[size]/page[after]
     GET /api/v2/search/export                 query, filter[type]=ticket, page[size], page[after]
     GET /api/v2/users/me, /users/{id}, /users/show_many, /organizations/{id}
+    POST /oauth/tokens                        with an exporter.fake_oauth.FakeOAuth as `oauth` (OAuth hook)
 
 Cursors are opaque standard base64 (so they may hold `+`, `/` and `=` and must
 be URL-encoded, as Zendesk's must). Each is bound to its endpoint; a foreign or
@@ -290,6 +291,7 @@ class FakeZendesk:
         api_token: str | None = "fake-token",
         oauth_token: str | None = None,
         subdomain: str = "example",
+        oauth: Any = None,  # OAuth hook: an exporter.fake_oauth.FakeOAuth
     ) -> None:
         if dataset is None:
             dataset = build_dataset(tickets, seed, big_log=big_log, subdomain=subdomain)
@@ -298,6 +300,7 @@ class FakeZendesk:
         self.api_token = api_token
         self.oauth_token = oauth_token
         self.subdomain = subdomain
+        self.oauth = oauth  # OAuth hook
         self.base_url = ""
         # Zendesk's Professional plan; None turns the limiter and its headers off.
         self.rate_limit_per_minute: int | None = 700
@@ -459,7 +462,13 @@ class FakeZendesk:
             return self._error(fault.status, fault.retry_after, now)
         if self.error_rate and self._rng.random() < self.error_rate:
             return self._error(self._rng.choice((500, 502, 503)), None, now)
-        if not self._authorized(handler.headers.get("Authorization")):
+        if self.oauth is not None:  # OAuth hook: the token endpoint and who may call what (exporter.fake_oauth)
+            if method == "POST" and path == "/oauth/tokens":
+                return _oauth_reply(self.oauth.token_request(getattr(handler, "request_body", b"")))
+            refused = self.oauth.check(handler.headers.get("Authorization"), path, self._authorized)
+            if refused is not None:
+                return _oauth_reply(refused)
+        elif not self._authorized(handler.headers.get("Authorization")):
             reply = _json_reply(401, {"error": "Couldn't authenticate you"})
             assert reply.headers is not None
             reply.headers["WWW-Authenticate"] = 'Basic realm="Web Password"'
@@ -567,6 +576,8 @@ class FakeZendesk:
         if route == "/api/v2/search/export":
             return self._search_export(query, base, path)
         if route == "/api/v2/users/me":
+            if self.oauth is not None:  # OAuth hook: the caller's role, or the anonymous user
+                return {"user": self.oauth.current_user(handler.headers.get("Authorization"), self._me())}
             return {"user": self._me()}
         if route == "/api/v2/users/show_many":
             return {"users": copy.deepcopy(self._ids(query, self.dataset.users))}
@@ -825,6 +836,13 @@ def _json_reply(status: int, payload: dict[str, Any]) -> _Reply:
     return _Reply(status, body, {"Content-Type": JSON_TYPE})
 
 
+def _oauth_reply(answer: Any) -> _Reply:  # OAuth hook: an exporter.fake_oauth.OAuthAnswer as a reply
+    reply = _json_reply(answer.status, answer.payload)
+    assert reply.headers is not None
+    reply.headers.update(answer.headers)
+    return reply
+
+
 def _write(handler: BaseHTTPRequestHandler, reply: _Reply) -> None:
     if reply.reset:
         handler.close_connection = True
@@ -862,8 +880,9 @@ class _Handler(BaseHTTPRequestHandler):
     def _other(self) -> None:
         # Drain a request body so the kept-alive connection stays in sync.
         length = int(self.headers.get("Content-Length") or 0)
+        self.request_body = b""  # OAuth hook: kept for POST /oauth/tokens
         if 0 < length <= 10_000_000:
-            self.rfile.read(length)
+            self.request_body = self.rfile.read(length)
         self.server.fake._serve(self)
 
     do_POST = do_PUT = do_PATCH = do_DELETE = _other

@@ -22,7 +22,7 @@ from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import date, datetime, time as dtime, timedelta, timezone
-from typing import Callable, Iterable, Protocol
+from typing import TYPE_CHECKING, Callable, Iterable, Protocol
 
 from archive.errors import LeakSuspected, RenderError
 from archive.store import Archive
@@ -34,7 +34,9 @@ from exporter.stream import TicketChange, TicketStream
 from exporter.workers import RedactionPool
 from redaction.errors import ModelUnavailable, RedactionError
 from redaction.models import RedactedTicket
-from redaction.scanner import LeakScanner
+
+if TYPE_CHECKING:
+    from redaction.scanner import LeakScanner
 
 log = logging.getLogger("ticket_archive.jobs")
 
@@ -224,6 +226,9 @@ _POOL_DIED = "a redaction worker process died (out of memory?); rerun with fewer
 
 
 def _scanner(pool: RedactionPool) -> LeakScanner:
+    # Imported here: it pulls in Presidio and spaCy, which `--help` and `check` must not wait for.
+    from redaction.scanner import LeakScanner
+
     return LeakScanner(getattr(pool.redactor, "settings", None))
 
 
