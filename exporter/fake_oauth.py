@@ -13,7 +13,7 @@ id or secret is a 401 `invalid_client`; a missing or malformed scope a 400
 A bearer token is accepted until its lifetime has passed (the fake's own clock),
 then refused with 401 `invalid_token` and a `WWW-Authenticate: Bearer ... error="invalid_token"`
 header. Tests can make tokens die earlier than announced (`reported_lifetime`,
-`token_uses`, `revoke_tokens`) to exercise the client's renewal on a 401.
+`revoke_after`, `revoke_tokens`) to exercise the client's renewal on a 401.
 `retire_api_tokens()` makes every Basic `email/token:...` request a 401, as after
 Zendesk's retirement date; Zendesk's wording for that answer is not documented,
 so the fake uses its usual "Couldn't authenticate you". `role="agent"` makes the
@@ -53,7 +53,6 @@ class OAuthAnswer:
 @dataclass
 class _Token:
     expires_at: float
-    uses: int = 0
     revoked: bool = False
 
 
@@ -71,18 +70,19 @@ class FakeOAuth:
         client_secret: str | None = None,
         token_lifetime: float = 7200.0,
         reported_lifetime: float | None = None,
-        token_uses: int | None = None,
+        revoke_after: int | None = None,
         role: str = "admin",
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         """`token_lifetime`: seconds a token is accepted; `reported_lifetime`: the `expires_in`
-        announced (default: the lifetime); `token_uses`: a token is refused after this many
-        accepted requests, as if revoked; `role`: admin or agent."""
+        announced (default: the lifetime); `revoke_after`: once this many requests were
+        accepted, every token issued so far is revoked (once, as an admin revoking them);
+        `role`: admin or agent."""
         self.client_id = client_id
         self.client_secret = client_secret or secrets.token_urlsafe(24)
         self.token_lifetime = token_lifetime
         self.reported_lifetime = reported_lifetime
-        self.token_uses = token_uses
+        self.revoke_after = revoke_after
         self.role = role
         self.api_tokens_retired = False
         self._clock = clock
@@ -90,6 +90,7 @@ class FakeOAuth:
         self._tokens: dict[str, _Token] = {}
         self._issued: list[str] = []
         self._refusals: Counter[str] = Counter()
+        self._accepted = 0
         self.token_requests = 0
 
     def __repr__(self) -> str:
@@ -172,9 +173,10 @@ class FakeOAuth:
                 else:
                     accepted = not token.revoked and self._clock() < token.expires_at
                     if accepted:
-                        token.uses += 1
-                        if self.token_uses is not None and token.uses >= self.token_uses:
-                            token.revoked = True
+                        self._accepted += 1
+                        if self._accepted == self.revoke_after:
+                            for known in self._tokens.values():
+                                known.revoked = True
                     else:
                         self._refusals[value] += 1
             if not accepted:
