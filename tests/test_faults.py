@@ -384,6 +384,7 @@ def test_credentials_never_reach_logs_errors_the_archive_or_its_history(redactor
         for result in (text, json_run):
             assert result.returncode == 0, result.stderr
             assert "Authorization: Basic ****" in result.stderr  # --verbose shows requests, masked
+            assert result.stderr.count("Zendesk is retiring API tokens") == 1  # the deprecation, once a run
             seen += [result.stdout, result.stderr]
 
         # Errors: each exception's message (what the CLI prints), full traceback and chain.
