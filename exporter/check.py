@@ -28,7 +28,8 @@ from __future__ import annotations
 import importlib.util
 import os
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
+from enum import StrEnum
 from importlib import metadata
 from pathlib import Path
 from typing import Any, Mapping
@@ -42,8 +43,23 @@ from exporter.config import API_TOKENS_END, OAUTH_VARIABLES, ApiToken, ClientCre
 from exporter.errors import AuthenticationError, ConfigError, ExportError, ZendeskError
 from redaction.settings import DEV_ORG_KEY, ORG_KEY_ENV
 
-OK, FAIL, SKIPPED = "ok", "fail", "skipped"
-CONFIG, CREDENTIALS, ZENDESK, ARCHIVE, MODEL = "config", "credentials", "zendesk", "archive", "model"
+
+class Status(StrEnum):
+    OK = "ok"
+    FAIL = "fail"
+    SKIPPED = "skipped"  # an earlier failure makes it moot
+
+
+class Kind(StrEnum):
+    """What a failure is; the CLI maps each to its exit code."""
+
+    CONFIG = "config"
+    CREDENTIALS = "credentials"
+    ZENDESK = "zendesk"
+    ARCHIVE = "archive"
+    MODEL = "model"
+
+
 # The built-in fake answers with this Server header; no real Zendesk does.
 FAKE_SERVER = "FakeZendesk/"
 # A check waits for Zendesk a little, not as long as a nightly run does.
@@ -61,17 +77,22 @@ ADMIN_FIX = (
 @dataclass(frozen=True)
 class CheckResult:
     name: str
-    status: str  # ok, fail or skipped
+    status: Status
     detail: str
     fix: str = ""
-    kind: str = ""  # of a failure: config, credentials, zendesk, archive or model
+    kind: Kind | None = None  # what a failure is
+
+    def __post_init__(self) -> None:
+        if (self.status == Status.FAIL) != (self.kind is not None):
+            raise ValueError(f"check {self.name!r}: a failure, and only a failure, has a kind")
 
     @property
     def failed(self) -> bool:
-        return self.status == FAIL
+        return self.status == Status.FAIL
 
     def as_dict(self) -> dict[str, str]:
-        return asdict(self)
+        return {"name": self.name, "status": str(self.status), "detail": self.detail, "fix": self.fix,
+                "kind": str(self.kind or "")}
 
 
 @dataclass(frozen=True)
@@ -123,25 +144,32 @@ def run_checks(
     try:
         config = ZendeskConfig.from_env(env)
     except ConfigError as exc:
-        results.append(CheckResult("Zendesk settings", FAIL, str(exc), _config_fix(), CONFIG))
+        results.append(_fail("Zendesk settings", str(exc), f"set ZENDESK_SUBDOMAIN and {OAUTH_VARIABLES}", Kind.CONFIG))
         results += _skipped("credentials", "admin user", "incremental export", "rate limit", why="no Zendesk settings")
     else:
-        results.append(CheckResult("Zendesk settings", OK, _describe_config(config)))
+        results.append(_ok("Zendesk settings", _describe_config(config)))
         with ZendeskClient(config, policy=policy) as client:
-            zendesk = _zendesk_checks(client)
+            results += _zendesk_checks(client)
             fake = is_builtin_fake(client.server)
-        results += zendesk
     results += _archive_checks(archive)
     results.append(_model_check(str(redaction.model)))
     results.append(_org_key_check(redaction.org_key, fake))
     return CheckReport(tuple(results))
 
 
+def _ok(name: str, detail: str) -> CheckResult:
+    return CheckResult(name, Status.OK, detail)
+
+
+def _fail(name: str, detail: str, fix: str, kind: Kind) -> CheckResult:
+    return CheckResult(name, Status.FAIL, detail, fix, kind)
+
+
+def _skipped(*names: str, why: str) -> list[CheckResult]:
+    return [CheckResult(name, Status.SKIPPED, f"skipped: {why}") for name in names]
+
+
 # -- Zendesk ------------------------------------------------------------------------------------
-
-
-def _config_fix() -> str:
-    return f"set ZENDESK_SUBDOMAIN and {OAUTH_VARIABLES} (README: Zendesk credentials)"
 
 
 def _describe_config(config: ZendeskConfig) -> str:
@@ -152,8 +180,8 @@ def _describe_config(config: ZendeskConfig) -> str:
         how = f"API token of {creds.email} - deprecated, stops working on {API_TOKENS_END}; set {OAUTH_VARIABLES}"
     else:
         how = "ZENDESK_OAUTH_TOKEN (made by hand; it expires and is not renewed)"
-    ignored = [n for n in config.notices if n.startswith("using ")]
-    return f"{config.base_url}, {how}" + (f"; {ignored[0]}" if ignored else "")
+    ignored = f"; ignoring {', '.join(config.ignored)}" if config.ignored else ""
+    return f"{config.base_url}, {how}{ignored}"
 
 
 def _zendesk_checks(client: ZendeskClient) -> list[CheckResult]:
@@ -168,25 +196,26 @@ def _zendesk_checks(client: ZendeskClient) -> list[CheckResult]:
     except ExportError as exc:
         # With a token in hand the credentials passed; then it is the user who is refused.
         name = "admin user" if rows else "credentials"
-        if isinstance(exc, AuthenticationError):
-            fix = "check the OAuth client's scopes and user" if rows else f"create an OAuth client and set {OAUTH_VARIABLES}"
-            failed = CheckResult(name, FAIL, str(exc), fix, CREDENTIALS)
+        if not isinstance(exc, AuthenticationError):
+            failed = _fail(name, str(exc), NETWORK_FIX, Kind.ZENDESK)
+        elif rows:
+            failed = _fail(name, str(exc), "check the OAuth client's user and scopes", Kind.CREDENTIALS)
         else:
-            failed = CheckResult(name, FAIL, str(exc), NETWORK_FIX, ZENDESK)
+            failed = _fail(name, str(exc), f"create an OAuth client and set {OAUTH_VARIABLES}", Kind.CREDENTIALS)
         return [*rows, failed, *_skipped(*rest[len(rows):], why="no answer from /users/me")]
     if not rows:
-        rows.append(CheckResult("credentials", OK, f"{client.auth.kind} accepted by /api/v2/users/me"))
-    who = f"user {identity.user_id}, role {identity.role}"
+        rows.append(_ok("credentials", f"{client.auth.kind} accepted by /api/v2/users/me"))
+    who = f"the credentials act as user {identity.user_id}, role {identity.role}"
     if identity.role == "admin":
-        rows.append(CheckResult("admin user", OK, f"the credentials act as {who}"))
+        rows.append(_ok("admin user", who))
     else:
-        rows.append(CheckResult("admin user", FAIL, f"the credentials act as {who}, not an admin", ADMIN_FIX, CREDENTIALS))
+        rows.append(_fail("admin user", f"{who}, not an admin", ADMIN_FIX, Kind.CREDENTIALS))
     rows.append(_export_check(client))
     limit = client.budget.reported_limit
     if limit:
-        rows.append(CheckResult("rate limit", OK, f"{limit} requests/minute (X-Rate-Limit)"))
+        rows.append(_ok("rate limit", f"{limit} requests/minute (X-Rate-Limit)"))
     else:
-        rows.append(CheckResult("rate limit", OK, f"not reported; runs assume {DEFAULT_PLAN_LIMIT}/minute until Zendesk says"))
+        rows.append(_ok("rate limit", f"not reported; runs assume {DEFAULT_PLAN_LIMIT}/minute until Zendesk says"))
     return rows
 
 
@@ -194,13 +223,13 @@ def _token_check(source: ClientCredentialsToken) -> CheckResult:
     try:
         source.credential()
     except AuthenticationError as exc:
-        return CheckResult("credentials", FAIL, str(exc), "fix ZENDESK_CLIENT_ID / ZENDESK_CLIENT_SECRET", CREDENTIALS)
+        return _fail("credentials", str(exc), "fix ZENDESK_CLIENT_ID / ZENDESK_CLIENT_SECRET", Kind.CREDENTIALS)
     except ExportError as exc:
-        return CheckResult("credentials", FAIL, str(exc), NETWORK_FIX, ZENDESK)
+        return _fail("credentials", str(exc), NETWORK_FIX, Kind.ZENDESK)
     token = source.current
     assert token is not None
     lifetime = _duration(token.expires_in) if token.expires_in else "an unannounced time"
-    return CheckResult("credentials", OK, f"OAuth token obtained (scope {token.scope or '?'}, valid for {lifetime})")
+    return _ok("credentials", f"OAuth token obtained (scope {token.scope or '?'}, valid for {lifetime})")
 
 
 def _export_check(client: ZendeskClient) -> CheckResult:
@@ -209,74 +238,65 @@ def _export_check(client: ZendeskClient) -> CheckResult:
     try:
         client.get_json(EXPORT_PATH, params)
     except AuthenticationError as exc:
-        return CheckResult("incremental export", FAIL, str(exc), ADMIN_FIX, CREDENTIALS)
+        return _fail("incremental export", str(exc), ADMIN_FIX, Kind.CREDENTIALS)
     except ZendeskError as exc:
-        return CheckResult("incremental export", FAIL, str(exc), "try again later; check Zendesk's status page", ZENDESK)
-    return CheckResult("incremental export", OK, f"reachable ({EXPORT_PATH})")
-
-
-def _skipped(*names: str, why: str) -> list[CheckResult]:
-    return [CheckResult(name, SKIPPED, f"skipped: {why}") for name in names]
+        return _fail("incremental export", str(exc), "try again later; see Zendesk's status page", Kind.ZENDESK)
+    return _ok("incremental export", f"reachable ({EXPORT_PATH})")
 
 
 def _duration(seconds: float) -> str:
-    if seconds >= 2 * 86400:
-        return f"{seconds / 86400:.0f} days"
-    if seconds >= 7200:
-        return f"{seconds / 3600:.0f} hours"
-    if seconds >= 120:
-        return f"{seconds / 60:.0f} minutes"
+    for unit, size in (("days", 86400), ("hours", 3600), ("minutes", 60)):
+        if seconds >= 2 * size:
+            return f"{seconds / size:.0f} {unit}"
     return f"{seconds:.0f} seconds"
 
 
-# -- the archive ----------------------------------------------------------------------------------
+# -- the archive --------------------------------------------------------------------------------
 
 
 def _archive_checks(archive: Path | None) -> list[CheckResult]:
+    """The archive row and the remote row. Looks only: a missing archive is created by the first run."""
     if archive is None:
         return _skipped("archive", "git remote", why="no --archive (or TICKET_ARCHIVE_DIR) given")
     path = Path(archive).expanduser().absolute()
-    if path.exists() and not path.is_dir():
-        return [CheckResult("archive", FAIL, f"{path} is a file", "point --archive at a directory", ARCHIVE),
-                *_skipped("git remote", why="no archive")]
-    if not path.exists():
-        parent = next(p for p in path.parents if p.exists())
-        if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
-            return [CheckResult("archive", FAIL, f"{path} does not exist and cannot be created ({parent} is not a "
-                                "writable directory)", "choose a path this user can create, or create it first", ARCHIVE),
-                    *_skipped("git remote", why="no archive")]
-        return [CheckResult("archive", OK, f"{path} does not exist yet; the first run creates it"),
-                *_skipped("git remote", why="no repository yet")]
     repo = GitRepo(path)
-    git_dir = path / ".git"
-    writable = os.access(path, os.W_OK | os.X_OK) and (not git_dir.exists() or os.access(git_dir, os.W_OK | os.X_OK))
-    if not writable:
-        return [CheckResult("archive", FAIL, f"{path} is not writable by this user", "fix its owner or mode", ARCHIVE),
-                *_skipped("git remote", why="archive not writable")]
-    if not repo.exists():
-        return [CheckResult("archive", OK, f"{path} is a writable directory; the first run makes it a git repository"),
+    if path.exists() and not path.is_dir():
+        row = _fail("archive", f"{path} is a file", "point --archive at a directory", Kind.ARCHIVE)
+    elif not path.exists():
+        parent = next(p for p in path.parents if p.exists())
+        if parent.is_dir() and os.access(parent, os.W_OK | os.X_OK):
+            return [_ok("archive", f"{path} does not exist yet; the first run creates it"),
+                    *_skipped("git remote", why="no repository yet")]
+        row = _fail("archive", f"{path} does not exist and cannot be created ({parent} is not a writable directory)",
+                    "choose a path this user can create, or create it first", Kind.ARCHIVE)
+    elif not all(os.access(d, os.W_OK | os.X_OK) for d in (path, path / ".git") if d.exists()):
+        row = _fail("archive", f"{path} is not writable by this user", "fix its owner or mode", Kind.ARCHIVE)
+    elif not repo.exists():
+        return [_ok("archive", f"{path} is a writable directory; the first run makes it a git repository"),
                 *_skipped("git remote", why="no repository yet")]
-    try:
-        commits = repo.commit_count()
-    except GitError as exc:
-        return [CheckResult("archive", FAIL, str(exc), "repair or re-clone the repository", ARCHIVE),
-                *_skipped("git remote", why="repository unreadable")]
-    return [CheckResult("archive", OK, f"{path}: a writable git repository, {commits} commit(s)"), _remote_check(repo)]
+    else:
+        try:
+            commits = repo.commit_count()
+        except GitError as exc:
+            row = _fail("archive", str(exc), "repair or re-clone the repository", Kind.ARCHIVE)
+        else:
+            return [_ok("archive", f"{path}: a writable git repository, {commits} commit(s)"), _remote_check(repo)]
+    return [row, *_skipped("git remote", why="the archive failed")]
 
 
 def _remote_check(repo: GitRepo) -> CheckResult:
     remotes = repo.git("remote").stdout.decode().split()
     if not remotes:
-        return CheckResult("git remote", OK, "none configured (export --push needs one)")
+        return _ok("git remote", "none configured (export --push needs one)")
     remote = "origin" if "origin" in remotes else remotes[0]
     try:
         repo.git("ls-remote", "--quiet", remote, "HEAD")
     except GitError as exc:
-        return CheckResult("git remote", FAIL, str(exc), f"check the URL and credentials of remote {remote!r}", ARCHIVE)
-    return CheckResult("git remote", OK, f"{remote!r} reachable (git ls-remote)")
+        return _fail("git remote", str(exc), f"check the URL and credentials of remote {remote!r}", Kind.ARCHIVE)
+    return _ok("git remote", f"{remote!r} reachable (git ls-remote)")
 
 
-# -- redaction ------------------------------------------------------------------------------------
+# -- redaction ----------------------------------------------------------------------------------
 
 
 def _model_check(model: str) -> CheckResult:
@@ -287,32 +307,31 @@ def _model_check(model: str) -> CheckResult:
     )
     if Path(model).exists():
         if (Path(model) / "config.cfg").is_file():
-            return CheckResult("spaCy model", OK, f"pipeline directory {model}")
-        return CheckResult("spaCy model", FAIL, f"{model} is not a spaCy pipeline directory (no config.cfg)", fix, MODEL)
+            return _ok("spaCy model", f"pipeline directory {model}")
+        return _fail("spaCy model", f"{model} is not a spaCy pipeline directory (no config.cfg)", fix, Kind.MODEL)
     if importlib.util.find_spec("spacy") is None:
-        return CheckResult("spaCy model", FAIL, "spaCy is not installed", "reinstall ticket-archive (scripts/bootstrap.sh)", MODEL)
+        return _fail("spaCy model", "spaCy is not installed", "reinstall ticket-archive (scripts/bootstrap.sh)", Kind.MODEL)
     try:
         spec = importlib.util.find_spec(model)
     except (ImportError, ValueError):
         spec = None
     if spec is None:
-        return CheckResult("spaCy model", FAIL, f"spaCy pipeline {model!r} is not installed", fix, MODEL)
+        return _fail("spaCy model", f"spaCy pipeline {model!r} is not installed", fix, Kind.MODEL)
     try:
         version = f" {metadata.version(model)}"
     except metadata.PackageNotFoundError:
         version = ""
-    return CheckResult("spaCy model", OK, f"{model}{version} installed")
+    return _ok("spaCy model", f"{model}{version} installed")
 
 
 def _org_key_check(org_key: str, builtin_fake: bool) -> CheckResult:
     if org_key != DEV_ORG_KEY:
-        return CheckResult("organization key", OK, f"{ORG_KEY_ENV} is set")
+        return _ok("organization key", f"{ORG_KEY_ENV} is set")
     if builtin_fake:
-        return CheckResult("organization key", OK, "the development key; fine for the built-in fake only")
-    return CheckResult(
+        return _ok("organization key", "the development key; fine for the built-in fake only")
+    return _fail(
         "organization key",
-        FAIL,
         f"{ORG_KEY_ENV} is not set: with the development key the organization pseudonyms can be reversed to ids",
         f"set {ORG_KEY_ENV} to a long random secret (e.g. `openssl rand -hex 32`) and keep it",
-        CONFIG,
+        Kind.CONFIG,
     )

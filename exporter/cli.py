@@ -29,8 +29,7 @@ import typer
 
 from archive.errors import ArchiveError, ArchiveLocked
 from archive.store import Archive
-from exporter.check import CONFIG, CREDENTIALS, FAIL, MODEL, OK, ZENDESK, CheckReport, run_checks, whoami
-from exporter.check import ARCHIVE as ARCHIVE_KIND
+from exporter.check import CheckReport, Kind, Status, run_checks, whoami
 from exporter.client import ZendeskClient
 from exporter.config import ZendeskConfig
 from exporter.errors import AuthenticationError, ConfigError, ExportError
@@ -319,8 +318,14 @@ def demo(
 
 
 # What `check` exits with for the first failure of each kind (the README's table).
-_CHECK_EXIT = {CONFIG: EXIT_CONFIG, CREDENTIALS: EXIT_AUTH, ZENDESK: EXIT_ZENDESK, ARCHIVE_KIND: EXIT_ARCHIVE, MODEL: EXIT_REDACTION}
-_MARKS = {OK: "✓", FAIL: "✗"}
+_CHECK_EXIT = {
+    Kind.CONFIG: EXIT_CONFIG,
+    Kind.CREDENTIALS: EXIT_AUTH,
+    Kind.ZENDESK: EXIT_ZENDESK,
+    Kind.ARCHIVE: EXIT_ARCHIVE,
+    Kind.MODEL: EXIT_REDACTION,
+}
+_MARKS = {Status.OK: "✓", Status.FAIL: "✗", Status.SKIPPED: "-"}
 
 
 @app.command()
@@ -360,7 +365,7 @@ def check(
 def _print_checks(report: CheckReport) -> None:
     width = max(len(r.name) for r in report.results)
     for r in report.results:
-        typer.echo(f"{_MARKS.get(r.status, '-')} {r.name.ljust(width)}  {r.detail}")
+        typer.echo(f"{_MARKS[r.status]} {r.name.ljust(width)}  {r.detail}")
         if r.fix:
             typer.echo(f"  {' ' * width}  fix: {r.fix}")
     failures = sum(1 for r in report.results if r.failed)

@@ -253,20 +253,14 @@ class ZendeskClient:
                 headers={"Authorization": credential.header},
                 timeout=(self.policy.connect_timeout, self.policy.read_timeout),
             )
-        except requests.Timeout:
-            raise ZendeskUnreachable(f"Zendesk did not answer in time on {path}", path=path, timeout=True) from None
         except requests.RequestException as exc:
-            raise ZendeskUnreachable(
-                f"cannot reach Zendesk on {path} ({type(exc).__name__}); check ZENDESK_SUBDOMAIN / ZENDESK_BASE_URL and the network",
-                path=path,
-            ) from None
+            raise _unreachable(exc, path) from None
         finally:
             self.budget.settle(path, slot)
         self.budget.observe(response.headers)
         status = response.status_code
+        self._count(status, started)
         with self._lock:
-            self.stats.statuses[status] = self.stats.statuses.get(status, 0) + 1
-            self.stats.http_seconds += time.monotonic() - started
             self.server = response.headers.get("Server", "")
         if log.isEnabledFor(logging.DEBUG):
             log.debug(
@@ -317,6 +311,11 @@ class ZendeskClient:
             raise BadResponse(f"Zendesk sent a body that is not a JSON object on {path}", status=status, path=path)
         return data
 
+    def _count(self, status: int, started: float) -> None:
+        with self._lock:
+            self.stats.statuses[status] = self.stats.statuses.get(status, 0) + 1
+            self.stats.http_seconds += time.monotonic() - started
+
     # -- OAuth tokens -----------------------------------------------------
 
     def _fetch_token(self, body: dict[str, str]) -> dict[str, Any]:
@@ -348,25 +347,17 @@ class ZendeskClient:
                 json=body,
                 timeout=(self.policy.connect_timeout, self.policy.read_timeout),
             )
-            status = response.status_code
-            content = response.content
-        except requests.Timeout:
-            raise ZendeskUnreachable(f"Zendesk did not answer in time on {TOKEN_PATH}", path=TOKEN_PATH, timeout=True) from None
         except requests.RequestException as exc:
-            raise ZendeskUnreachable(
-                f"cannot reach Zendesk on {TOKEN_PATH} ({type(exc).__name__}); check ZENDESK_SUBDOMAIN / ZENDESK_BASE_URL and the network",
-                path=TOKEN_PATH,
-            ) from None
-        with self._lock:
-            self.stats.statuses[status] = self.stats.statuses.get(status, 0) + 1
-            self.stats.http_seconds += time.monotonic() - started
+            raise _unreachable(exc, TOKEN_PATH) from None
+        status = response.status_code
+        self._count(status, started)
         log.debug("POST %s (client_secret ****) -> %d in %.2f s", TOKEN_PATH, status, time.monotonic() - started)
         if status == 429:
             retry_after = parse_retry_after(response.headers.get("Retry-After"))
             raise RateLimited(f"Zendesk rate limit hit on {TOKEN_PATH}", retry_after=retry_after, path=TOKEN_PATH)
         if status >= 500:
             raise ZendeskServerError(f"Zendesk answered {status} on {TOKEN_PATH}", status=status, path=TOKEN_PATH)
-        data = _json_object(content)
+        data = _json_object(response.content)
         if status in (400, 401, 403):
             raise InvalidClient(client_refused(status, str((data or {}).get("error") or "")))
         if status >= 300:
@@ -490,6 +481,15 @@ class ZendeskClient:
             for f in data.get("ticket_fields") or ():
                 titles[int(f["id"])] = str(f.get("title") or f"field_{f['id']}")
         return titles
+
+
+def _unreachable(exc: requests.RequestException, path: str) -> ZendeskUnreachable:
+    if isinstance(exc, requests.Timeout):
+        return ZendeskUnreachable(f"Zendesk did not answer in time on {path}", path=path, timeout=True)
+    return ZendeskUnreachable(
+        f"cannot reach Zendesk on {path} ({type(exc).__name__}); check ZENDESK_SUBDOMAIN / ZENDESK_BASE_URL and the network",
+        path=path,
+    )
 
 
 def _json_object(content: bytes) -> dict[str, Any] | None:

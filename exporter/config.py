@@ -79,8 +79,25 @@ class ZendeskConfig:
     # repr=False keeps credentials out of reprs, logs and tracebacks.
     credentials: Credentials = field(repr=False)
     agent_url: str = ""
-    # Warnings for the run's log (a deprecated method, ignored variables); never values.
-    notices: tuple[str, ...] = field(default=(), repr=False)
+    # Credential variables that were set but lose to the credentials used (names only).
+    ignored: tuple[str, ...] = ()
+
+    @property
+    def notices(self) -> tuple[str, ...]:
+        """Warnings for the run's log: a deprecated way of signing in, ignored variables; never values."""
+        notices = [API_TOKEN_DEPRECATION] if isinstance(self.credentials, ApiToken) else []
+        if self.ignored:
+            notices.append(f"using {self.method}; ignoring {', '.join(self.ignored)} (remove them from the environment)")
+        return tuple(notices)
+
+    @property
+    def method(self) -> str:
+        """How the run signs in, in words."""
+        if isinstance(self.credentials, ClientCredentials):
+            return "the OAuth client credentials"
+        if isinstance(self.credentials, OAuthToken):
+            return "ZENDESK_OAUTH_TOKEN"
+        return "the API token"
 
     @property
     def authorization(self) -> str | None:
@@ -105,11 +122,12 @@ class ZendeskConfig:
         elif not re.match(r"^https?://[^/\s]+", base_url):
             raise ConfigError("ZENDESK_BASE_URL must be an http(s) URL such as https://acme.zendesk.com")
         agent_url = f"https://{subdomain}.zendesk.com" if subdomain else base_url
-        credentials, notices = _credentials(env)
-        return cls(base_url=base_url, credentials=credentials, agent_url=agent_url, notices=notices)
+        credentials, ignored = _credentials(env)
+        return cls(base_url=base_url, credentials=credentials, agent_url=agent_url, ignored=ignored)
 
 
 def _credentials(env: Mapping[str, str]) -> tuple[Credentials, tuple[str, ...]]:
+    """The credentials that win, and the names of the set variables that lose."""
     value = {name: env.get(name, "").strip() for name in (
         "ZENDESK_CLIENT_ID", "ZENDESK_CLIENT_SECRET", "ZENDESK_OAUTH_SCOPE",
         "ZENDESK_OAUTH_TOKEN", "ZENDESK_EMAIL", "ZENDESK_API_TOKEN",
@@ -125,19 +143,19 @@ def _credentials(env: Mapping[str, str]) -> tuple[Credentials, tuple[str, ...]]:
             raise ConfigError(
                 "ZENDESK_OAUTH_SCOPE must be space-separated scopes such as `read` or `tickets:read users:read`"
             )
-        ignored = [n for n in ("ZENDESK_OAUTH_TOKEN", "ZENDESK_EMAIL", "ZENDESK_API_TOKEN") if value[n]]
-        return ClientCredentials(client_id, secret, scope), _ignored(ignored, "the OAuth client credentials")
+        ignored = tuple(n for n in ("ZENDESK_OAUTH_TOKEN", "ZENDESK_EMAIL", "ZENDESK_API_TOKEN") if value[n])
+        return ClientCredentials(client_id, secret, scope), ignored
 
-    scope_ignored = ["ZENDESK_OAUTH_SCOPE"] if value["ZENDESK_OAUTH_SCOPE"] else []
+    scope_ignored = ("ZENDESK_OAUTH_SCOPE",) if value["ZENDESK_OAUTH_SCOPE"] else ()
     if value["ZENDESK_OAUTH_TOKEN"]:
-        ignored = [n for n in ("ZENDESK_EMAIL", "ZENDESK_API_TOKEN") if value[n]] + scope_ignored
-        return OAuthToken(value["ZENDESK_OAUTH_TOKEN"]), _ignored(ignored, "ZENDESK_OAUTH_TOKEN")
+        ignored = tuple(n for n in ("ZENDESK_EMAIL", "ZENDESK_API_TOKEN") if value[n]) + scope_ignored
+        return OAuthToken(value["ZENDESK_OAUTH_TOKEN"]), ignored
 
     email, token = value["ZENDESK_EMAIL"], value["ZENDESK_API_TOKEN"]
     if email and token:
         if "@" not in email:
             raise ConfigError("ZENDESK_EMAIL must be the agent's email address")
-        return ApiToken(email, token), (API_TOKEN_DEPRECATION, *_ignored(scope_ignored, "the API token"))
+        return ApiToken(email, token), scope_ignored
     if email or token:
         missing = "ZENDESK_API_TOKEN" if email else "ZENDESK_EMAIL"
         raise ConfigError(
@@ -148,12 +166,6 @@ def _credentials(env: Mapping[str, str]) -> tuple[Credentials, tuple[str, ...]]:
         f"set {OAUTH_VARIABLES} (an OAuth client; see the README), or ZENDESK_OAUTH_TOKEN, "
         "or ZENDESK_EMAIL and ZENDESK_API_TOKEN"
     )
-
-
-def _ignored(names: list[str], used: str) -> tuple[str, ...]:
-    if not names:
-        return ()
-    return (f"using {used}; ignoring {', '.join(names)} (remove them from the environment)",)
 
 
 API_TOKEN_DEPRECATION = (

@@ -16,3 +16,10 @@ class FakeTime:
     def sleep(self, seconds: float) -> None:
         self.sleeps.append(round(seconds, 3))
         self.now += seconds
+
+
+def oauth_env(fake, oauth, **extra: str) -> dict[str, str]:
+    """The environment that points a run at a fake Zendesk with OAuth client credentials."""
+    from exporter.demo import demo_environment
+
+    return {**demo_environment(fake, oauth), **extra}

@@ -20,6 +20,7 @@ from exporter.fake_oauth import FakeOAuth
 from exporter.fake_zendesk import FakeZendesk
 from redaction.settings import RedactionSettings
 from tests.conftest import git
+from tests.support import oauth_env
 
 ROOT = Path(__file__).resolve().parents[1]
 CLEAN_ENV = {k: v for k, v in os.environ.items() if not k.startswith(("ZENDESK_", "TICKET_ARCHIVE_"))}
@@ -77,16 +78,6 @@ def fake_with(request) -> Iterator[tuple[FakeZendesk, FakeOAuth]]:
         yield fake, oauth
 
 
-def env_for(fake: FakeZendesk, oauth: FakeOAuth, **extra: str) -> dict[str, str]:
-    return {
-        "ZENDESK_SUBDOMAIN": fake.subdomain,
-        "ZENDESK_BASE_URL": fake.base_url,
-        "ZENDESK_CLIENT_ID": oauth.client_id,
-        "ZENDESK_CLIENT_SECRET": oauth.client_secret,
-        **extra,
-    }
-
-
 # -- all ✓ ---------------------------------------------------------------------------------------
 
 
@@ -139,7 +130,7 @@ def test_check_never_imports_spacy(served: dict[str, str], tmp_path: Path) -> No
 @pytest.mark.parametrize("fake_with", [{"role": "agent"}], indirect=True)
 def test_a_non_admin_user_is_a_cross_and_exit_3(fake_with, tmp_path: Path) -> None:
     fake, oauth = fake_with
-    result = check("--archive", str(tmp_path / "a"), env=env_for(fake, oauth))
+    result = check("--archive", str(tmp_path / "a"), env=oauth_env(fake, oauth))
     assert result.returncode == 3, result.stdout + result.stderr
     found = marks(result.stdout)
     assert found["credentials"] == "✓" and found["admin user"] == "✗" and found["incremental export"] == "✗"
@@ -150,7 +141,7 @@ def test_a_non_admin_user_is_a_cross_and_exit_3(fake_with, tmp_path: Path) -> No
 def test_a_bad_secret_is_a_cross_and_exit_3_without_the_secret(fake_with, tmp_path: Path) -> None:
     fake, oauth = fake_with
     wrong = "cs-wrong-8b7a6f5e4d3c2b1a"
-    result = check("--archive", str(tmp_path / "a"), env=env_for(fake, oauth, ZENDESK_CLIENT_SECRET=wrong))
+    result = check("--archive", str(tmp_path / "a"), env=oauth_env(fake, oauth, ZENDESK_CLIENT_SECRET=wrong))
     assert result.returncode == 3, result.stdout + result.stderr
     found = marks(result.stdout)
     assert found["credentials"] == "✗" and found["admin user"] == "-" and found["archive"] == "✓"
@@ -161,7 +152,7 @@ def test_a_bad_secret_is_a_cross_and_exit_3_without_the_secret(fake_with, tmp_pa
 def test_an_archive_that_cannot_be_created_is_a_cross_and_exit_5(fake_with, tmp_path: Path) -> None:
     fake, oauth = fake_with
     (tmp_path / "a-file").write_text("not a directory\n")
-    result = check("--archive", str(tmp_path / "a-file" / "archive"), env=env_for(fake, oauth))
+    result = check("--archive", str(tmp_path / "a-file" / "archive"), env=oauth_env(fake, oauth))
     assert result.returncode == 5, result.stdout + result.stderr
     assert marks(result.stdout)["archive"] == "✗" and "cannot be created" in result.stdout
 
@@ -173,7 +164,7 @@ def test_a_read_only_archive_is_a_cross_and_exit_5(fake_with, tmp_path: Path) ->
     work.mkdir()
     work.chmod(0o555)
     try:
-        result = check("--archive", str(work), env=env_for(fake, oauth))
+        result = check("--archive", str(work), env=oauth_env(fake, oauth))
     finally:
         work.chmod(0o755)
     assert result.returncode == 5 and "not writable by this user" in result.stdout
@@ -184,7 +175,7 @@ def test_an_unreachable_remote_is_a_cross_and_exit_5(fake_with, tmp_path: Path) 
     work = tmp_path / "archive"
     subprocess.run(["git", "init", "--quiet", str(work)], check=True)
     git(work, "remote", "add", "origin", str(tmp_path / "no-such-remote.git"))
-    result = check("--archive", str(work), env=env_for(fake, oauth))
+    result = check("--archive", str(work), env=oauth_env(fake, oauth))
     assert result.returncode == 5, result.stdout + result.stderr
     assert marks(result.stdout)["git remote"] == "✗" and "git ls-remote failed" in result.stdout
 
@@ -193,7 +184,7 @@ def test_a_missing_model_is_a_cross_and_exit_6(fake_with, tmp_path: Path) -> Non
     fake, oauth = fake_with
     settings = tmp_path / "settings.toml"
     settings.write_text('[redaction]\nmodel = "en_core_web_notinstalled"\n')
-    result = check("--archive", str(tmp_path / "a"), "--config", str(settings), env=env_for(fake, oauth))
+    result = check("--archive", str(tmp_path / "a"), "--config", str(settings), env=oauth_env(fake, oauth))
     assert result.returncode == 6, result.stdout + result.stderr
     assert marks(result.stdout)["spaCy model"] == "✗"
     assert "'en_core_web_notinstalled' is not installed" in result.stdout and "fix: install the pipeline" in result.stdout

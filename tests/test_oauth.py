@@ -22,6 +22,7 @@ from exporter.fake_oauth import FakeOAuth
 from exporter.fake_zendesk import FakeZendesk
 from exporter.jobs import run_export
 from tests.conftest import git
+from tests.support import oauth_env
 
 ROOT = Path(__file__).resolve().parents[1]
 TOKENS = "/oauth/tokens"
@@ -38,20 +39,10 @@ def server(oauth: FakeOAuth) -> Iterator[FakeZendesk]:
         yield fake
 
 
-def client_env(fake: FakeZendesk, oauth: FakeOAuth, **extra: str) -> dict[str, str]:
-    return {
-        "ZENDESK_SUBDOMAIN": fake.subdomain,
-        "ZENDESK_BASE_URL": fake.base_url,
-        "ZENDESK_CLIENT_ID": oauth.client_id,
-        "ZENDESK_CLIENT_SECRET": oauth.client_secret,
-        **extra,
-    }
-
-
 def oauth_client(fake: FakeZendesk, oauth: FakeOAuth) -> ZendeskClient:
     policy = RetryPolicy(backoff_initial=0.01, backoff_max=0.05, default_retry_after=0.2, read_timeout=5.0)
     return ZendeskClient(
-        ZendeskConfig.from_env(client_env(fake, oauth)), policy=policy, budget=RateBudget(minute=fake.rate_window_seconds)
+        ZendeskConfig.from_env(oauth_env(fake, oauth)), policy=policy, budget=RateBudget(minute=fake.rate_window_seconds)
     )
 
 
@@ -183,7 +174,7 @@ def test_an_export_with_only_client_credentials_survives_expiry_and_leaks_no_sec
     oauth = FakeOAuth(token_lifetime=1.0, client_secret="cs-5ecret-1a2b3c4d5e6f7a8b9c0d")
     with FakeZendesk(dataset=build_dataset(tickets=40, seed=11, big_log=False), oauth=oauth) as fake:
         fake.fail_next(100_000, kind="timeout", delay=0.3, path="/api/v2/")
-        env = client_env(fake, oauth)
+        env = oauth_env(fake, oauth)
         work = tmp_path / "archive"
         result = cli("export", "--archive", str(work), "--workers", "1", "--verbose", "--log-format", "json", env=env)
 
@@ -205,7 +196,7 @@ def test_a_wrong_secret_exits_3_at_once_without_echoing_it(server: FakeZendesk, 
     wrong = "cs-typo-0f9e8d7c6b5a49382716"
     result = cli(
         "export", "--archive", str(tmp_path / "a"), "--verbose",
-        env=client_env(server, oauth, ZENDESK_CLIENT_SECRET=wrong),
+        env=oauth_env(server, oauth, ZENDESK_CLIENT_SECRET=wrong),
     )
     assert result.returncode == 3, result.stderr
     assert "Zendesk refused the OAuth client credentials (401 invalid_client)" in result.stderr
