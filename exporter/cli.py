@@ -7,7 +7,7 @@ and an exit code:
     0  ok
     1  finished, but some tickets were withheld (redaction failed; retried next run)
     2  configuration or usage error
-    3  Zendesk refused the credentials (401/403)
+    3  Zendesk refused the credentials (401/403, a wrong OAuth client id or secret, not an admin)
     4  Zendesk failed or was unreachable after retries
     5  the archive or git failed
     6  the redaction engine (spaCy model) is unavailable
@@ -24,6 +24,7 @@ import contextlib
 import logging
 import os
 import sys
+import threading
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Callable, Iterator, Optional
@@ -34,8 +35,11 @@ from archive.errors import ArchiveError, ArchiveLocked
 from exporter.errors import AuthenticationError, ConfigError, ExportError
 from exporter.logs import FORMATS, setup_logging
 from redaction.errors import RedactionError
+from redaction.settings import DEV_ORG_KEY, ORG_KEY_ENV
 
 if TYPE_CHECKING:
+    from exporter.check import CheckReport
+    from exporter.client import ZendeskClient
     from exporter.jobs import RunSummary
     from exporter.settings_file import Settings
 
@@ -189,18 +193,34 @@ def _run_job(
         zendesk = ZendeskConfig.from_env()
         settings = load_settings(config, profile=profile)
         store = Archive(archive, notes=settings.notes)
-        redactor = _redactor(settings)
-        with ZendeskClient(zendesk) as client, _progress(label) as progress:
-            summary = job(
-                client,
-                redactor,
-                store,
-                progress=progress,
-                workers=workers or default_workers(),
-                settings=settings.redaction,
-                **options,
-            )
+        with ZendeskClient(zendesk) as client:
+            # Credentials first: a refused token fails in a second, not after the model loads.
+            _sign_in(client, settings)
+            redactor = _redactor(settings)
+            with _progress(label) as progress:
+                summary = job(
+                    client,
+                    redactor,
+                    store,
+                    progress=progress,
+                    workers=workers or default_workers(),
+                    settings=settings.redaction,
+                    **options,
+                )
     _report(summary)
+
+
+def _sign_in(client: ZendeskClient, settings: Settings) -> None:
+    from exporter.check import whoami
+
+    identity = whoami(client)
+    log.debug("signed in to Zendesk as user %d (%s) with %s", identity.user_id, identity.role, client.auth.kind)
+    if settings.redaction.org_key == DEV_ORG_KEY and not identity.builtin_fake:
+        log.warning(
+            "%s is not set: the development key lets anyone reverse the archive's organization pseudonyms "
+            "to Zendesk ids; set it (see the README) before the archive is shared",
+            ORG_KEY_ENV,
+        )
 
 
 @app.command()
@@ -275,17 +295,37 @@ def demo(
         "demo-archive"
     ),
     tickets: Annotated[int, typer.Option(help="How many synthetic tickets the fake Zendesk holds.", min=1)] = 60,
+    serve: Annotated[
+        bool,
+        typer.Option(
+            "--serve", help="Only run the fake Zendesk, until Ctrl-C, and print the environment that points at it."
+        ),
+    ] = False,
     config: ConfigOption = None,
     verbose: VerboseOption = False,
 ) -> None:
-    """Run the export against the built-in fake Zendesk on 127.0.0.1.
+    """Run the export against the built-in fake Zendesk on 127.0.0.1 (signing in with OAuth client credentials).
+
+    With --serve, start the fake alone and print the variables for `check`, `export` and manual tries.
 
     Example: ticket-archive demo --tickets 200
     """
-    from exporter.demo import run_demo
+    from exporter.demo import run_demo, serve_demo
     from exporter.settings_file import load_settings
 
     _logging(verbose, "text")
+    if serve:
+        with serve_demo(tickets=tickets) as env:
+            typer.echo("# the built-in fake Zendesk is running; in another shell:")
+            for name, value in env.items():
+                typer.echo(f"export {name}={value}")
+            typer.echo("# then: ticket-archive check --archive ./demo-archive   (Ctrl-C here stops the fake)")
+            sys.stdout.flush()
+            try:
+                threading.Event().wait()
+            except KeyboardInterrupt:
+                typer.echo("fake Zendesk stopped", err=True)
+        return
     with _errors():
         with _progress("demo") as progress:
             settings = load_settings(config)
@@ -305,6 +345,64 @@ def demo(
         text = result.example.read_text("utf-8")
         lines = text.splitlines()
         typer.echo("\n".join(lines[:60]) + (f"\n… ({len(lines) - 60} more lines)" if len(lines) > 60 else ""))
+
+
+@app.command()
+def check(
+    archive: Annotated[
+        Optional[Path],
+        typer.Option("--archive", envvar="TICKET_ARCHIVE_DIR", help="The archive to check (it is not created)."),
+    ] = None,
+    config: ConfigOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the results as a JSON object.")] = False,
+) -> None:
+    """Check what a run needs before the first night: settings, credentials, admin user, Zendesk, archive, remote, model, org key.
+
+    Prints ✓ or ✗ (with the fix) a line. Exits 0 when all pass, else the code of the first failure: 2 configuration, 3 credentials, 4 Zendesk, 5 archive or git, 6 model.
+
+    Example: ticket-archive check --archive /srv/ticket-archive
+    """
+    import json
+
+    from exporter.check import Kind, run_checks
+    from exporter.settings_file import load_settings
+
+    # What `check` exits with for the first failure of each kind (the README's table).
+    exit_codes = {
+        Kind.CONFIG: EXIT_CONFIG,
+        Kind.CREDENTIALS: EXIT_AUTH,
+        Kind.ZENDESK: EXIT_ZENDESK,
+        Kind.ARCHIVE: EXIT_ARCHIVE,
+        Kind.MODEL: EXIT_REDACTION,
+    }
+    setup_logging(False, "text")
+    # Warnings (a deprecated way of signing in) only: the table says the rest.
+    logging.getLogger("ticket_archive").setLevel(logging.WARNING)
+    with _errors():
+        settings = load_settings(config)
+    report = run_checks(os.environ, archive, settings.redaction)
+    failure = report.first_failure()
+    code = exit_codes[failure.kind] if failure else 0
+    if as_json:
+        payload = {"ok": report.ok, "exit_code": code, "checks": [r.as_dict() for r in report.results]}
+        typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+    else:
+        _print_checks(report)
+    if code:
+        raise typer.Exit(code)
+
+
+def _print_checks(report: CheckReport) -> None:
+    from exporter.check import Status
+
+    marks = {Status.OK: "✓", Status.FAIL: "✗", Status.SKIPPED: "-"}
+    width = max(len(r.name) for r in report.results)
+    for r in report.results:
+        typer.echo(f"{marks[r.status]} {r.name.ljust(width)}  {r.detail}")
+        if r.fix:
+            typer.echo(f"  {' ' * width}  fix: {r.fix}")
+    failures = sum(1 for r in report.results if r.failed)
+    typer.echo("all checks passed" if not failures else f"{failures} check(s) failed", err=True)
 
 
 @app.command()

@@ -1,15 +1,22 @@
-"""`ticket-archive demo`: the real export against the built-in fake Zendesk."""
+"""`ticket-archive demo`: the real export against the built-in fake Zendesk.
+
+The demo signs in the recommended way, with OAuth client credentials (a client
+the fake makes up for each run); `demo --serve` keeps the fake running and hands
+out the same environment, so `check` and the other commands can be tried on it.
+"""
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 from archive.settings import NoteSettings
 from archive.store import TICKETS_DIR, Archive
 from exporter.client import RetryPolicy, ZendeskClient
 from exporter.config import ZendeskConfig
-from exporter.fake import FakeZendesk
+from exporter.fake import FakeOAuth, FakeZendesk
 from exporter.jobs import Progress, RunSummary, TicketRedactor, run_export
 from exporter.workers import default_workers
 from redaction.settings import RedactionSettings
@@ -30,6 +37,13 @@ def _pick_example(root: Path) -> Path | None:
     return (readable or candidates or [None])[0]
 
 
+@contextlib.contextmanager
+def serve_demo(*, tickets: int, seed: int = 7) -> Iterator[dict[str, str]]:
+    """The fake Zendesk on 127.0.0.1 until the block ends; yields `fake.env()`."""
+    with FakeZendesk(tickets=tickets, seed=seed, oauth=FakeOAuth()) as fake:
+        yield fake.env()
+
+
 def run_demo(
     archive_path: Path,
     *,
@@ -41,9 +55,9 @@ def run_demo(
     notes: NoteSettings | None = None,
     redaction: RedactionSettings | None = None,
 ) -> DemoResult:
-    with FakeZendesk(tickets=tickets, seed=seed) as fake:
+    with FakeZendesk(tickets=tickets, seed=seed, oauth=FakeOAuth()) as fake:
         # Show the retry policy at work: one rate-limit answer and one server error.
-        fake.fail_next(1, status=429, retry_after=1)
+        fake.fail_next(1, status=429, retry_after=1, path="/api/v2/")
         fake.fail_next(1, status=503, path="/comments")
         config = ZendeskConfig.from_env(fake.env())
         archive = Archive(archive_path, notes=notes)

@@ -282,7 +282,9 @@ def test_a_push_rejected_as_non_fast_forward_exits_5_keeps_the_commit_and_the_ne
     result = run_cli(nightly.fake, "export", "--archive", str(work), "--workers", "1", "--push")
 
     assert result.returncode == 5, result.stderr
-    (line,) = result.stderr.strip().splitlines()
+    # One line for the error; before it only the warning that API tokens are being retired.
+    *warnings, line = result.stderr.strip().splitlines()
+    assert len(warnings) == 1 and "Zendesk is retiring API tokens" in warnings[0]
     assert "rejected the push" in line and "the local commit is kept" in line and "rerun with --push" in line
     assert git(remote, "rev-parse", "main").strip() == theirs
     assert tree(work) == nightly.reference and commits(work) == commits(nightly.base) + 1
@@ -365,6 +367,7 @@ def test_credentials_never_reach_logs_errors_the_archive_or_its_history(redactor
         for result in (text, json_run):
             assert result.returncode == 0, result.stderr
             assert "Authorization: Basic ****" in result.stderr  # --verbose shows requests, masked
+            assert result.stderr.count("Zendesk is retiring API tokens") == 1  # the deprecation, once a run
             seen += [result.stdout, result.stderr]
 
         # Errors: each exception's message (what the CLI prints), full traceback and chain.

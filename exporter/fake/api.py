@@ -89,7 +89,7 @@ class Api:
         if route == "/api/v2/search/export":
             return self._search_export(query, base, path)
         if route == "/api/v2/users/me":
-            return {"user": self._me()}
+            return {"user": self.me()}
         if route == "/api/v2/users/show_many":
             return {"users": copy.deepcopy(self._ids(query, self.dataset.users))}
         if match := re.fullmatch(r"/api/v2/users/(\d+)", route):
@@ -302,7 +302,7 @@ class Api:
             out["metric_sets"] = [copy.deepcopy(metrics[i]) for i in ticket_ids if i in metrics]
         return out
 
-    def _me(self) -> dict[str, Any]:
+    def me(self) -> dict[str, Any]:
         return {
             "id": 361_000_000_001,
             "url": f"https://{self.subdomain}.zendesk.com/api/v2/users/361000000001.json",

@@ -33,6 +33,7 @@ from urllib.parse import parse_qsl, urlsplit
 from exporter.fake.api import Api
 from exporter.fake.dataset import Dataset
 from exporter.fake.generator import build_dataset
+from exporter.fake.oauth import FakeOAuth, OAuthAnswer
 from exporter.fake.pagination import ApiError
 
 log = logging.getLogger("ticket_archive.fake_zendesk")
@@ -98,6 +99,7 @@ class FakeZendesk:
         api_token: str | None = "fake-token",
         oauth_token: str | None = None,
         subdomain: str = "example",
+        oauth: FakeOAuth | None = None,
     ) -> None:
         if dataset is None:
             dataset = build_dataset(tickets, seed, big_log=big_log, subdomain=subdomain)
@@ -106,6 +108,8 @@ class FakeZendesk:
         self.api_token = api_token
         self.oauth_token = oauth_token
         self.subdomain = subdomain
+        # With an OAuth client, the fake issues expiring bearer tokens and decides who may call what.
+        self.oauth = oauth
         self.base_url = ""
         # Zendesk's Professional plan; None turns the limiter and its headers off.
         self.rate_limit_per_minute: int | None = 700
@@ -130,8 +134,14 @@ class FakeZendesk:
 
     def env(self) -> dict[str, str]:
         """The ZENDESK_* settings that point the exporter at this server, once started:
-        `ZendeskConfig.from_env(fake.env())`, or the environment of a `ticket-archive` process."""
-        env = {"ZENDESK_SUBDOMAIN": self.subdomain, "ZENDESK_BASE_URL": self.base_url, "ZENDESK_EMAIL": self.email}
+        `ZendeskConfig.from_env(fake.env())`, or the environment of a `ticket-archive` process.
+        With an OAuth client, only its client credentials, as a team sets them now."""
+        env = {"ZENDESK_SUBDOMAIN": self.subdomain, "ZENDESK_BASE_URL": self.base_url}
+        if self.oauth is not None:
+            env["ZENDESK_CLIENT_ID"] = self.oauth.client_id
+            env["ZENDESK_CLIENT_SECRET"] = self.oauth.client_secret
+            return env
+        env["ZENDESK_EMAIL"] = self.email
         if self.api_token is not None:
             env["ZENDESK_API_TOKEN"] = self.api_token
         if self.oauth_token is not None:
@@ -279,7 +289,14 @@ class FakeZendesk:
             return self._error(fault.status, fault.retry_after, now)
         if self.error_rate and self._rng.random() < self.error_rate:
             return self._error(self._rng.choice((500, 502, 503)), None, now)
-        if not self._authorized(handler.headers.get("Authorization")):
+        authorization = handler.headers.get("Authorization")
+        if self.oauth is not None:
+            if method == "POST" and path == "/oauth/tokens":
+                return _oauth_reply(self.oauth.token_request(getattr(handler, "request_body", b"")))
+            refused = self.oauth.check(authorization, path, self._authorized)
+            if refused is not None:
+                return _oauth_reply(refused)
+        elif not self._authorized(authorization):
             reply = _json_reply(401, {"error": "Couldn't authenticate you"})
             assert reply.headers is not None
             reply.headers["WWW-Authenticate"] = 'Basic realm="Web Password"'
@@ -287,6 +304,9 @@ class FakeZendesk:
         limited = self._rate_limit(path, now)
         if limited is not None:
             return limited
+        if self.oauth is not None and path.removesuffix(".json") == "/api/v2/users/me":
+            # Who the caller is depends on its token (or none: the anonymous user).
+            return _json_reply(200, {"user": self.oauth.current_user(authorization, self.api.me())})
         base = f"http://{handler.headers.get('Host') or self.base_url.removeprefix('http://')}"
         try:
             reply = _json_reply(200, self.api.answer(method, path, query, base))
@@ -364,6 +384,13 @@ class FakeZendesk:
             reply.headers["X-Rate-Limit-Remaining"] = str(max(0, limit - len(self._window)))
 
 
+def _oauth_reply(answer: OAuthAnswer) -> _Reply:
+    reply = _json_reply(answer.status, answer.payload)
+    assert reply.headers is not None
+    reply.headers.update(answer.headers)
+    return reply
+
+
 def _json_reply(status: int, payload: dict[str, Any]) -> _Reply:
     body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     return _Reply(status, body, {"Content-Type": JSON_TYPE})
@@ -406,8 +433,9 @@ class _Handler(BaseHTTPRequestHandler):
     def _other(self) -> None:
         # Drain a request body so the kept-alive connection stays in sync.
         length = int(self.headers.get("Content-Length") or 0)
+        self.request_body = b""  # POST /oauth/tokens reads it
         if 0 < length <= 10_000_000:
-            self.rfile.read(length)
+            self.request_body = self.rfile.read(length)
         self.server.fake._serve(self)
 
     do_POST = do_PUT = do_PATCH = do_DELETE = _other
