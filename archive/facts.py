@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from archive.settings import NoteSettings
+from redaction.models import PLACEHOLDER
 
 DEFAULT = NoteSettings()
 
-PLACEHOLDER = re.compile(r"<[A-Z][A-Z_]*?(?:_\d+)?>")
 # What must come right before a two-part version: "version 4.1", "upgraded from 3.39 to 3.42".
 # Not a bare "on", "to" or "from": "from 10.30 to 11.45" is a time.
 _VERSION_CONTEXT = re.compile(

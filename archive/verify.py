@@ -1,13 +1,15 @@
 """Checks archived case files for anything that still looks like customer data, before and after commit.
 
     from redaction.scanner import LeakScanner
-    suspects = verify_archive(root, LeakScanner())                    # every tickets/**/*.md
-    suspects = verify_files(root, ["tickets/2024/03/42.md"], scanner)  # the files a run changed
-    suspects = verify_text("tickets/2024/03/42.md", rendered, scanner, ticket=ticket)  # before writing
+    scan = LeakScanner().scan
+    suspects = verify_archive(root, scan)                              # every tickets/**/*.md
+    suspects = verify_files(root, ["tickets/2024/03/42.md"], scan)     # the files a run changed
+    suspects = verify_text("tickets/2024/03/42.md", rendered, LeakScanner().for_ticket(ticket))  # before writing
 
-The scanner (a `redaction.scanner.LeakScanner`) re-runs the secret, contact
-and host detectors over the file; given the ticket, also its deny-lists. A
-file's own Zendesk link (`url:` in its frontmatter, repeated in the body) is
+The scan function comes from the caller: a `redaction.scanner.LeakScanner`'s
+`scan` re-runs the secret, contact and host detectors over the file, and
+`for_ticket(ticket)` adds that ticket's deny-lists. This module never sees an
+unredacted ticket, only text and the findings in it. A file's own Zendesk link (`url:` in its frontmatter, repeated in the body) is
 the one customer-free URL the archive writes itself and is never a suspect.
 
 A `Suspect` names the file and the 1-based line, the kind of finding and an
@@ -20,9 +22,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Protocol, Sequence
+from typing import Callable, Iterable, Sequence
 
-from exporter.models import Ticket
 from redaction.models import Finding
 
 TICKET_GLOB = "tickets/**/*.md"
@@ -32,10 +33,8 @@ _REDACTION_BLOCK = re.compile(r"^redaction:.*\n(?:[ \t]+.*\n)*", re.M)
 _URL_LINE = re.compile(r"^url: *['\"]?(?P<url>\S+?)['\"]?$", re.M)
 
 
-class Scanner(Protocol):
-    def scan(self, text: str) -> list[Finding]: ...
-
-    def scan_ticket_text(self, text: str, ticket: Ticket) -> list[Finding]: ...
+# Text in, what still looks like customer data in it out (positions and types, never the text).
+Scan = Callable[[str], Sequence[Finding]]
 
 
 @dataclass(frozen=True)
@@ -49,10 +48,9 @@ class Suspect:
         return f"{self.path}:{self.line}: {self.kind}: {self.excerpt}"
 
 
-def verify_text(relpath: str, text: str, scanner: Scanner, ticket: Ticket | None = None) -> list[Suspect]:
+def verify_text(relpath: str, text: str, scan: Scan) -> list[Suspect]:
     """Suspects in one file's text (rendered, not yet written, or read back)."""
-    scanned = _without_bookkeeping(text)
-    findings = scanner.scan(scanned) if ticket is None else scanner.scan_ticket_text(scanned, ticket)
+    findings = scan(_without_bookkeeping(text))
     own = _own_links(text)
     findings = [f for f in findings if not any(s <= f.start and f.end <= e for s, e in own)]
     if not findings:
@@ -69,7 +67,7 @@ def verify_text(relpath: str, text: str, scanner: Scanner, ticket: Ticket | None
     return sorted(set(suspects), key=lambda s: (s.path, s.line, s.kind, s.excerpt))
 
 
-def verify_files(root: Path, relpaths: Iterable[str], scanner: Scanner) -> list[Suspect]:
+def verify_files(root: Path, relpaths: Iterable[str], scan: Scan) -> list[Suspect]:
     """Suspects in the given files under `root`; a path that is not there is skipped (a removed ticket)."""
     suspects: list[Suspect] = []
     for relpath in sorted(set(relpaths)):
@@ -78,14 +76,14 @@ def verify_files(root: Path, relpaths: Iterable[str], scanner: Scanner) -> list[
             text = path.read_text(encoding="utf-8", errors="replace")
         except (FileNotFoundError, IsADirectoryError):
             continue
-        suspects += verify_text(relpath, text, scanner)
+        suspects += verify_text(relpath, text, scan)
     return suspects
 
 
-def verify_archive(root: Path, scanner: Scanner) -> list[Suspect]:
+def verify_archive(root: Path, scan: Scan) -> list[Suspect]:
     """Suspects in every case file of the archive at `root`."""
     root = Path(root)
-    return verify_files(root, (p.relative_to(root).as_posix() for p in root.glob(TICKET_GLOB) if p.is_file()), scanner)
+    return verify_files(root, (p.relative_to(root).as_posix() for p in root.glob(TICKET_GLOB) if p.is_file()), scan)
 
 
 def _without_bookkeeping(text: str) -> str:

@@ -80,6 +80,8 @@ class RateBudget:
         self._lock = threading.Lock()
         self._reset_at = 0.0
         self.waited = 0.0
+        # The plan's limit as Zendesk last stated it (before our ceiling); None until it does.
+        self.reported_limit: int | None = None
 
     def _effective(self, plan_limit: int) -> int:
         return max(1, min(plan_limit, self.ceiling) if self.ceiling else plan_limit)
@@ -152,6 +154,7 @@ class RateBudget:
         reset = _header_int(headers, "ratelimit-reset")
         with self._lock:
             if limit:
+                self.reported_limit = limit
                 self._plan.limit = self._effective(limit)
             if remaining is not None and remaining <= 0:
                 wait = reset if reset is not None else self._minute / self._plan.limit

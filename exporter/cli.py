@@ -7,11 +7,15 @@ and an exit code:
     0  ok
     1  finished, but some tickets were withheld (redaction failed; retried next run)
     2  configuration or usage error
-    3  Zendesk refused the credentials (401/403)
+    3  Zendesk refused the credentials (401/403, a wrong OAuth client id or secret, not an admin)
     4  Zendesk failed or was unreachable after retries
     5  the archive or git failed
     6  the redaction engine (spaCy model) is unavailable
     7  another run holds the archive's lock
+
+Each command imports what it runs, inside its function: `--help`, `search`
+and `forget` start without the Zendesk client, the jobs or Presidio and spaCy
+(tests/test_layers.py holds that; scripts/bench_cli measures it).
 """
 
 from __future__ import annotations
@@ -20,22 +24,24 @@ import contextlib
 import logging
 import os
 import sys
+import threading
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any, Callable, Iterator, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Callable, Iterator, Optional
 
 import typer
 
 from archive.errors import ArchiveError, ArchiveLocked
-from archive.store import Archive
-from exporter.client import ZendeskClient
-from exporter.config import ZendeskConfig
 from exporter.errors import AuthenticationError, ConfigError, ExportError
-from exporter.jobs import RunSummary, forget_ticket, run_backfill, run_export
 from exporter.logs import FORMATS, setup_logging
-from exporter.settings_file import Settings, load_settings
-from exporter.workers import default_workers
 from redaction.errors import RedactionError
+from redaction.settings import DEV_ORG_KEY, ORG_KEY_ENV
+
+if TYPE_CHECKING:
+    from exporter.check import CheckReport
+    from exporter.client import ZendeskClient
+    from exporter.jobs import RunSummary
+    from exporter.settings_file import Settings
 
 EXIT_WITHHELD = 1
 EXIT_CONFIG = 2
@@ -177,16 +183,44 @@ def _run_job(
     **options: Any,
 ) -> None:
     """Build the client, settings, archive and redactor; run one job; report its summary."""
+    from archive.store import Archive
+    from exporter.client import ZendeskClient
+    from exporter.config import ZendeskConfig
+    from exporter.settings_file import load_settings
+    from exporter.workers import default_workers
+
     with _errors():
         zendesk = ZendeskConfig.from_env()
         settings = load_settings(config, profile=profile)
         store = Archive(archive, notes=settings.notes)
-        redactor = _redactor(settings)
-        with ZendeskClient(zendesk) as client, _progress(label) as progress:
-            summary = job(
-                client, redactor, store, progress=progress, workers=workers or default_workers(), **options
-            )
+        with ZendeskClient(zendesk) as client:
+            # Credentials first: a refused token fails in a second, not after the model loads.
+            _sign_in(client, settings)
+            redactor = _redactor(settings)
+            with _progress(label) as progress:
+                summary = job(
+                    client,
+                    redactor,
+                    store,
+                    progress=progress,
+                    workers=workers or default_workers(),
+                    settings=settings.redaction,
+                    **options,
+                )
     _report(summary)
+
+
+def _sign_in(client: ZendeskClient, settings: Settings) -> None:
+    from exporter.check import whoami
+
+    identity = whoami(client)
+    log.debug("signed in to Zendesk as user %d (%s) with %s", identity.user_id, identity.role, client.auth.kind)
+    if settings.redaction.org_key == DEV_ORG_KEY and not identity.builtin_fake:
+        log.warning(
+            "%s is not set: the development key lets anyone reverse the archive's organization pseudonyms "
+            "to Zendesk ids; set it (see the README) before the archive is shared",
+            ORG_KEY_ENV,
+        )
 
 
 @app.command()
@@ -207,6 +241,8 @@ def export(
 
     Example: ticket-archive export --archive /srv/ticket-archive --push
     """
+    from exporter.jobs import run_export
+
     _logging(verbose, log_format)
     _run_job(run_export, "export", archive, config, profile, workers, since=since.date() if since else None, push=push)
 
@@ -227,6 +263,8 @@ def backfill(
 
     Example: ticket-archive backfill --archive ./archive --since 2021-05-01 --until 2021-07-31
     """
+    from exporter.jobs import run_backfill
+
     _logging(verbose, log_format)
     if until < since:
         raise _fail(EXIT_CONFIG, "--until is before --since")
@@ -243,6 +281,9 @@ def forget(
 
     Example: ticket-archive forget 12345 --archive ./archive
     """
+    from archive.store import Archive
+    from exporter.jobs import forget_ticket
+
     with _errors():
         sha = forget_ticket(Archive(archive), ticket_id, push=push)
     typer.echo(f"ticket {ticket_id} forgotten" + (f" in commit {sha[:12]}" if sha else " (nothing to change)"))
@@ -254,21 +295,47 @@ def demo(
         "demo-archive"
     ),
     tickets: Annotated[int, typer.Option(help="How many synthetic tickets the fake Zendesk holds.", min=1)] = 60,
+    serve: Annotated[
+        bool,
+        typer.Option(
+            "--serve", help="Only run the fake Zendesk, until Ctrl-C, and print the environment that points at it."
+        ),
+    ] = False,
     config: ConfigOption = None,
     verbose: VerboseOption = False,
 ) -> None:
-    """Run the export against the built-in fake Zendesk on 127.0.0.1.
+    """Run the export against the built-in fake Zendesk on 127.0.0.1 (signing in with OAuth client credentials).
+
+    With --serve, start the fake alone and print the variables for `check`, `export` and manual tries.
 
     Example: ticket-archive demo --tickets 200
     """
-    from exporter.demo import run_demo
+    from exporter.demo import run_demo, serve_demo
+    from exporter.settings_file import load_settings
 
     _logging(verbose, "text")
+    if serve:
+        with serve_demo(tickets=tickets) as env:
+            typer.echo("# the built-in fake Zendesk is running; in another shell:")
+            for name, value in env.items():
+                typer.echo(f"export {name}={value}")
+            typer.echo("# then: ticket-archive check --archive ./demo-archive   (Ctrl-C here stops the fake)")
+            sys.stdout.flush()
+            try:
+                threading.Event().wait()
+            except KeyboardInterrupt:
+                typer.echo("fake Zendesk stopped", err=True)
+        return
     with _errors():
         with _progress("demo") as progress:
             settings = load_settings(config)
             result = run_demo(
-                Path(archive), tickets=tickets, redactor=_redactor(settings), notes=settings.notes, progress=progress
+                Path(archive),
+                tickets=tickets,
+                redactor=_redactor(settings),
+                redaction=settings.redaction,
+                notes=settings.notes,
+                progress=progress,
             )
     typer.echo(result.summary.line())
     typer.echo(f"\nThe archive is a git repository at {result.archive_path}")
@@ -278,6 +345,64 @@ def demo(
         text = result.example.read_text("utf-8")
         lines = text.splitlines()
         typer.echo("\n".join(lines[:60]) + (f"\n… ({len(lines) - 60} more lines)" if len(lines) > 60 else ""))
+
+
+@app.command()
+def check(
+    archive: Annotated[
+        Optional[Path],
+        typer.Option("--archive", envvar="TICKET_ARCHIVE_DIR", help="The archive to check (it is not created)."),
+    ] = None,
+    config: ConfigOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the results as a JSON object.")] = False,
+) -> None:
+    """Check what a run needs before the first night: settings, credentials, admin user, Zendesk, archive, remote, model, org key.
+
+    Prints ✓ or ✗ (with the fix) a line. Exits 0 when all pass, else the code of the first failure: 2 configuration, 3 credentials, 4 Zendesk, 5 archive or git, 6 model.
+
+    Example: ticket-archive check --archive /srv/ticket-archive
+    """
+    import json
+
+    from exporter.check import Kind, run_checks
+    from exporter.settings_file import load_settings
+
+    # What `check` exits with for the first failure of each kind (the README's table).
+    exit_codes = {
+        Kind.CONFIG: EXIT_CONFIG,
+        Kind.CREDENTIALS: EXIT_AUTH,
+        Kind.ZENDESK: EXIT_ZENDESK,
+        Kind.ARCHIVE: EXIT_ARCHIVE,
+        Kind.MODEL: EXIT_REDACTION,
+    }
+    setup_logging(False, "text")
+    # Warnings (a deprecated way of signing in) only: the table says the rest.
+    logging.getLogger("ticket_archive").setLevel(logging.WARNING)
+    with _errors():
+        settings = load_settings(config)
+    report = run_checks(os.environ, archive, settings.redaction)
+    failure = report.first_failure()
+    code = exit_codes[failure.kind] if failure else 0
+    if as_json:
+        payload = {"ok": report.ok, "exit_code": code, "checks": [r.as_dict() for r in report.results]}
+        typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+    else:
+        _print_checks(report)
+    if code:
+        raise typer.Exit(code)
+
+
+def _print_checks(report: CheckReport) -> None:
+    from exporter.check import Status
+
+    marks = {Status.OK: "✓", Status.FAIL: "✗", Status.SKIPPED: "-"}
+    width = max(len(r.name) for r in report.results)
+    for r in report.results:
+        typer.echo(f"{marks[r.status]} {r.name.ljust(width)}  {r.detail}")
+        if r.fix:
+            typer.echo(f"  {' ' * width}  fix: {r.fix}")
+    failures = sum(1 for r in report.results if r.failed)
+    typer.echo("all checks passed" if not failures else f"{failures} check(s) failed", err=True)
 
 
 @app.command()
@@ -353,6 +478,8 @@ def redact(
 
     Example: pbpaste | ticket-archive redact --explain
     """
+    from exporter.settings_file import load_settings
+
     with _errors():
         settings = load_settings(config)
     try:
@@ -378,7 +505,9 @@ def verify(
     Secrets, emails, phones, IPs and hosts or URLs off the allow-list are reported
     with their values masked. Example: ticket-archive verify --archive ./archive
     """
+    from archive.store import Archive
     from archive.verify import verify_archive
+    from exporter.settings_file import load_settings
     from redaction.scanner import LeakScanner
 
     with _errors():
@@ -386,7 +515,7 @@ def verify(
         root = Archive(archive).path
         if not (root / "tickets").is_dir():
             raise ArchiveError(f"{root} holds no tickets/ directory; is it a ticket archive?")
-        suspects = verify_archive(root, LeakScanner(settings.redaction))
+        suspects = verify_archive(root, LeakScanner(settings.redaction).scan)
     for suspect in suspects:
         typer.echo(str(suspect))
     if suspects:

@@ -2,6 +2,9 @@
 
 Thread-safe for concurrent GETs (comments are fetched on several threads): the
 rate budget, the Retry-After deadline and the counters are guarded by locks.
+Each request's Authorization header comes from an `exporter.auth` token source,
+asked right before the request leaves; under OAuth client credentials a 401 gets
+the request one retry with a renewed token, never more.
 
 All `requests` exceptions are translated to `exporter.errors` here and nowhere
 else. Retries are one tenacity policy: a 429 waits for `Retry-After` (or a
@@ -14,6 +17,7 @@ request retries with half the page size, since big pages are what time out.
 from __future__ import annotations
 
 import email.utils
+import json
 import logging
 import threading
 import time
@@ -31,20 +35,24 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
+from exporter.auth import TOKEN_PATH, Credential, client_refused, token_source
 from exporter.budget import RateBudget
 from exporter.config import ZendeskConfig
 from exporter.errors import (
     AuthenticationError,
     BadResponse,
+    InvalidClient,
     InvalidCursor,
     NotFound,
     RateLimited,
+    TokenUnavailable,
     ZendeskError,
     ZendeskServerError,
     ZendeskUnreachable,
 )
 
 log = logging.getLogger("ticket_archive.http")
+auth_log = logging.getLogger("ticket_archive.auth")
 
 USER_AGENT = "ticket-archive/0.1 (+https://github.com/ticket-archive)"
 RETRYABLE = (RateLimited, ZendeskServerError, ZendeskUnreachable, BadResponse)
@@ -142,15 +150,15 @@ class ZendeskClient:
             session.mount("https://", adapter)
             session.mount("http://", adapter)
         self._session = session
-        self._session.headers.update(
-            {
-                "Authorization": config.authorization,
-                "Accept": "application/json",
-                "User-Agent": USER_AGENT,
-            }
-        )
+        # No Authorization here: each request gets the token source's current one.
+        self._session.headers.update({"Accept": "application/json", "User-Agent": USER_AGENT})
+        self.auth = token_source(config.credentials, self._fetch_token, clock=clock)
+        # The Server header of the last answer (`exporter.check` recognises the built-in fake by it).
+        self.server = ""
         self._not_before = 0.0
         self._lock = threading.Lock()
+        for notice in config.notices:
+            auth_log.warning("%s", notice)
 
     def close(self) -> None:
         self._session.close()
@@ -174,15 +182,23 @@ class ZendeskClient:
         url = path_or_url if "://" in path_or_url else self.config.base_url + path_or_url
         # Mutable on purpose: a timeout shrinks the page size for the next attempt.
         attempt_params = dict(params or {})
-        retrying = Retrying(
+        retrying = self._retrying(lambda state: self._before_retry(state, attempt_params, page_size_param))
+        return retrying(self._send, url, attempt_params)
+
+    def current_user(self) -> dict[str, Any]:
+        """`/api/v2/users/me`: the user the credentials act as (id None: taken as anonymous)."""
+        user = self.get_json("/api/v2/users/me.json").get("user")
+        return user if isinstance(user, dict) else {}
+
+    def _retrying(self, before_sleep: Callable[[RetryCallState], None]) -> Retrying:
+        return Retrying(
             retry=retry_if_exception_type(RETRYABLE),
             wait=self._wait,
             stop=stop_after_attempt(self.policy.max_attempts),
             sleep=self._sleep,
-            before_sleep=lambda state: self._before_retry(state, attempt_params, page_size_param),
+            before_sleep=before_sleep,
             reraise=True,
         )
-        return retrying(self._send, url, attempt_params)
 
     def _wait(self, state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
@@ -218,46 +234,53 @@ class ZendeskClient:
         if remaining > 0:
             self._sleep(remaining)
 
-    def _send(self, url: str, params: Mapping[str, Any]) -> dict[str, Any]:
+    def _exchange(self, url: str, params: Mapping[str, Any]) -> tuple[requests.Response, Credential]:
+        """One GET within the rate budget, with the token source's current credential."""
         self._wait_for_rate_limit()
         path = urlsplit(url).path
         slot = self.budget.acquire(path)
         # Again: another thread may have met a 429 while this one waited for its slot.
         self._wait_for_rate_limit()
-        with self._lock:
-            self.stats.requests += 1
-        started = time.monotonic()
         try:
+            # Only now: a token taken before the waits could have expired during them.
+            credential = self.auth.credential()
+            with self._lock:
+                self.stats.requests += 1
+            started = time.monotonic()
             response = self._session.get(
                 url,
                 params=params,
+                headers={"Authorization": credential.header},
                 timeout=(self.policy.connect_timeout, self.policy.read_timeout),
             )
-            status = response.status_code
-            body = response.content if status < 300 else b""
-        except requests.Timeout:
-            raise ZendeskUnreachable(f"Zendesk did not answer in time on {path}", path=path, timeout=True) from None
         except requests.RequestException as exc:
-            raise ZendeskUnreachable(
-                f"cannot reach Zendesk on {path} ({type(exc).__name__}); check ZENDESK_SUBDOMAIN / ZENDESK_BASE_URL and the network",
-                path=path,
-            ) from None
+            raise _unreachable(exc, path) from None
         finally:
             self.budget.settle(path, slot)
         self.budget.observe(response.headers)
+        status = response.status_code
+        self._count(status, started)
         with self._lock:
-            self.stats.statuses[status] = self.stats.statuses.get(status, 0) + 1
-            self.stats.http_seconds += time.monotonic() - started
+            self.server = response.headers.get("Server", "")
         if log.isEnabledFor(logging.DEBUG):
-            scheme = self.config.authorization.split(" ", 1)[0]
             log.debug(
                 "GET %s %s (Authorization: %s ****) -> %d in %.2f s",
                 path,
                 _public_params(params),
-                scheme,
+                credential.scheme,
                 status,
                 time.monotonic() - started,
             )
+        return response, credential
+
+    def _send(self, url: str, params: Mapping[str, Any]) -> dict[str, Any]:
+        path = urlsplit(url).path
+        response, credential = self._exchange(url, params)
+        # Once at most: a token refused right after it was issued will not do better a third time.
+        if response.status_code == 401 and self.auth.refused(credential):
+            response, credential = self._exchange(url, params)
+        status = response.status_code
+        body = response.content if status < 300 else b""
 
         if status == 429:
             retry_after = parse_retry_after(response.headers.get("Retry-After"))
@@ -267,10 +290,7 @@ class ZendeskClient:
                 self._not_before = max(self._not_before, self._clock() + wait)
             raise RateLimited(f"Zendesk rate limit hit on {path}", retry_after=retry_after, path=path)
         if status in (401, 403):
-            what = "the credentials" if status == 401 else "access (the user needs admin rights for exports)"
-            raise AuthenticationError(
-                f"Zendesk refused {what} with {status} on {path}; check ZENDESK_EMAIL/ZENDESK_API_TOKEN or ZENDESK_OAUTH_TOKEN"
-            )
+            raise AuthenticationError(self.auth.refusal(status, path))
         if status == 404:
             raise NotFound(f"not found: {path}", status=status, path=path)
         if status >= 500:
@@ -289,6 +309,61 @@ class ZendeskClient:
             data = None
         if not isinstance(data, dict):
             raise BadResponse(f"Zendesk sent a body that is not a JSON object on {path}", status=status, path=path)
+        return data
+
+    def _count(self, status: int, started: float) -> None:
+        with self._lock:
+            self.stats.statuses[status] = self.stats.statuses.get(status, 0) + 1
+            self.stats.http_seconds += time.monotonic() - started
+
+    # -- OAuth tokens -----------------------------------------------------
+
+    def _fetch_token(self, body: dict[str, str]) -> dict[str, Any]:
+        """POST /oauth/tokens under the retry policy; a refused client is final at once."""
+
+        def before_retry(state: RetryCallState) -> None:
+            with self._lock:
+                self.stats.retries += 1
+            exc = state.outcome.exception() if state.outcome else None
+            log.info("retrying %s after %s (attempt %d of %d)", TOKEN_PATH, _describe(exc), state.attempt_number,
+                     self.policy.max_attempts)
+
+        try:
+            return self._retrying(before_retry)(self._post_token, body)
+        except RETRYABLE as exc:
+            # Past the policy already: the request that needed the token must not run it again.
+            raise TokenUnavailable(
+                f"could not get an OAuth access token: {exc}", status=exc.status, path=TOKEN_PATH
+            ) from None
+
+    def _post_token(self, body: dict[str, str]) -> dict[str, Any]:
+        with self._lock:
+            self.stats.requests += 1
+        started = time.monotonic()
+        try:
+            # JSON, as Zendesk's token endpoint requires; the secret travels only in this body.
+            response = self._session.post(
+                self.config.base_url + TOKEN_PATH,
+                json=body,
+                timeout=(self.policy.connect_timeout, self.policy.read_timeout),
+            )
+        except requests.RequestException as exc:
+            raise _unreachable(exc, TOKEN_PATH) from None
+        status = response.status_code
+        self._count(status, started)
+        log.debug("POST %s (client_secret ****) -> %d in %.2f s", TOKEN_PATH, status, time.monotonic() - started)
+        if status == 429:
+            retry_after = parse_retry_after(response.headers.get("Retry-After"))
+            raise RateLimited(f"Zendesk rate limit hit on {TOKEN_PATH}", retry_after=retry_after, path=TOKEN_PATH)
+        if status >= 500:
+            raise ZendeskServerError(f"Zendesk answered {status} on {TOKEN_PATH}", status=status, path=TOKEN_PATH)
+        data = _json_object(response.content)
+        if status in (400, 401, 403):
+            raise InvalidClient(client_refused(status, str((data or {}).get("error") or "")))
+        if status >= 300:
+            raise ZendeskError(f"Zendesk answered {status} on {TOKEN_PATH}", status=status, path=TOKEN_PATH)
+        if data is None:
+            raise BadResponse(f"Zendesk sent a body that is not a JSON object on {TOKEN_PATH}", status=status, path=TOKEN_PATH)
         return data
 
     # -- pagination -------------------------------------------------------
@@ -406,6 +481,23 @@ class ZendeskClient:
             for f in data.get("ticket_fields") or ():
                 titles[int(f["id"])] = str(f.get("title") or f"field_{f['id']}")
         return titles
+
+
+def _unreachable(exc: requests.RequestException, path: str) -> ZendeskUnreachable:
+    if isinstance(exc, requests.Timeout):
+        return ZendeskUnreachable(f"Zendesk did not answer in time on {path}", path=path, timeout=True)
+    return ZendeskUnreachable(
+        f"cannot reach Zendesk on {path} ({type(exc).__name__}); check ZENDESK_SUBDOMAIN / ZENDESK_BASE_URL and the network",
+        path=path,
+    )
+
+
+def _json_object(content: bytes) -> dict[str, Any] | None:
+    try:
+        data = json.loads(content) if content else None
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def _public_params(params: Mapping[str, Any]) -> str:

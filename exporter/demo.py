@@ -1,17 +1,25 @@
-"""`ticket-archive demo`: the real export against the built-in fake Zendesk."""
+"""`ticket-archive demo`: the real export against the built-in fake Zendesk.
+
+The demo signs in the recommended way, with OAuth client credentials (a client
+the fake makes up for each run); `demo --serve` keeps the fake running and hands
+out the same environment, so `check` and the other commands can be tried on it.
+"""
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 from archive.settings import NoteSettings
 from archive.store import TICKETS_DIR, Archive
 from exporter.client import RetryPolicy, ZendeskClient
 from exporter.config import ZendeskConfig
-from exporter.fake_zendesk import FakeZendesk
+from exporter.fake import FakeOAuth, FakeZendesk
 from exporter.jobs import Progress, RunSummary, TicketRedactor, run_export
 from exporter.workers import default_workers
+from redaction.settings import RedactionSettings
 
 
 @dataclass(frozen=True)
@@ -29,6 +37,13 @@ def _pick_example(root: Path) -> Path | None:
     return (readable or candidates or [None])[0]
 
 
+@contextlib.contextmanager
+def serve_demo(*, tickets: int, seed: int = 7) -> Iterator[dict[str, str]]:
+    """The fake Zendesk on 127.0.0.1 until the block ends; yields `fake.env()`."""
+    with FakeZendesk(tickets=tickets, seed=seed, oauth=FakeOAuth()) as fake:
+        yield fake.env()
+
+
 def run_demo(
     archive_path: Path,
     *,
@@ -38,21 +53,17 @@ def run_demo(
     seed: int = 7,
     workers: int | None = None,
     notes: NoteSettings | None = None,
+    redaction: RedactionSettings | None = None,
 ) -> DemoResult:
-    with FakeZendesk(tickets=tickets, seed=seed) as fake:
+    with FakeZendesk(tickets=tickets, seed=seed, oauth=FakeOAuth()) as fake:
         # Show the retry policy at work: one rate-limit answer and one server error.
-        fake.fail_next(1, status=429, retry_after=1)
+        fake.fail_next(1, status=429, retry_after=1, path="/api/v2/")
         fake.fail_next(1, status=503, path="/comments")
-        config = ZendeskConfig.from_env(
-            {
-                "ZENDESK_SUBDOMAIN": fake.subdomain,
-                "ZENDESK_BASE_URL": fake.base_url,
-                "ZENDESK_EMAIL": fake.email,
-                "ZENDESK_API_TOKEN": fake.api_token,
-            }
-        )
+        config = ZendeskConfig.from_env(fake.env())
         archive = Archive(archive_path, notes=notes)
         with ZendeskClient(config, policy=RetryPolicy(backoff_initial=0.2, backoff_max=2.0)) as client:
-            summary = run_export(client, redactor, archive, progress=progress, workers=workers or default_workers())
+            summary = run_export(
+                client, redactor, archive, progress=progress, workers=workers or default_workers(), settings=redaction
+            )
     files = sum(1 for _ in archive.path.glob(f"{TICKETS_DIR}/*/*/*.md"))
     return DemoResult(summary=summary, archive_path=archive.path, files=files, example=_pick_example(archive.path))

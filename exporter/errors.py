@@ -3,12 +3,15 @@
     ExportError                    anything that stops talking to Zendesk
      ├── ConfigError               missing or invalid settings (exit 2)
      ├── AuthenticationError       401/403: wrong or under-privileged credentials (exit 3)
+     │    └── InvalidClient        /oauth/tokens refused the OAuth client's id or secret (never retried)
      ├── ZendeskError              a request failed for good (exit 4)
      │    ├── RateLimited          429; carries retry_after in seconds
      │    ├── ZendeskServerError   5xx
      │    ├── ZendeskUnreachable   connection refused/reset, timeouts
      │    ├── BadResponse          a body that is not the JSON we asked for
-     │    └── InvalidCursor        the saved cursor was refused (400)
+     │    ├── InvalidCursor        the saved cursor was refused (400)
+     │    ├── NotFound             404 (a deleted ticket's comments)
+     │    └── TokenUnavailable     no OAuth access token after the retries allowed (5xx, network)
 
 `requests` exceptions are translated once, in `exporter.client`. Messages carry
 the endpoint path, status codes and what to do; never response bodies, ticket
@@ -28,6 +31,12 @@ class ConfigError(ExportError):
 
 class AuthenticationError(ExportError):
     """Zendesk refused the credentials (401) or their permissions (403)."""
+
+
+class InvalidClient(AuthenticationError):
+    """The token endpoint refused the OAuth client credentials (400/401 `invalid_client` and kin).
+
+    Raised at once: retrying a wrong secret only adds failed sign-ins to Zendesk's audit log."""
 
 
 class ZendeskError(ExportError):
@@ -65,3 +74,9 @@ class InvalidCursor(ZendeskError):
 
 class NotFound(ZendeskError):
     """404: the record does not exist (deleted tickets' comments answer this)."""
+
+
+class TokenUnavailable(ZendeskError):
+    """The token endpoint failed (5xx, network) on every attempt the retry policy allows.
+
+    Not retried again by the request that needed the token: the policy already ran once."""

@@ -1,8 +1,10 @@
 """The export and backfill jobs: Zendesk stream → redaction → archive, one commit per run.
 
-This module and `exporter.cli` are the application layer, the one place that
-wires the three stages together; the rest of `exporter/` knows nothing of
-redaction or the archive.
+`exporter` is the application on top of two libraries: the stream builds the
+`redaction.records` tickets the Redactor declares as its input, and this module
+and `exporter.cli` wire the stages: stream → redaction → archive (the archive
+gets redacted tickets and a scan function, never an unredacted ticket).
+`redaction` and `archive` import nothing of `exporter` (tests/test_layers.py).
 
 Choices a reader of the archive should know:
 - A ticket whose latest state is `deleted` is removed from the archive.
@@ -22,7 +24,7 @@ from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import date, datetime, time as dtime, timedelta, timezone
-from typing import Callable, Iterable, Protocol
+from typing import TYPE_CHECKING, Callable, Iterable, Protocol
 
 from archive.errors import LeakSuspected, RenderError
 from archive.store import Archive
@@ -34,7 +36,10 @@ from exporter.stream import TicketChange, TicketStream
 from exporter.workers import RedactionPool
 from redaction.errors import ModelUnavailable, RedactionError
 from redaction.models import RedactedTicket
-from redaction.scanner import LeakScanner
+from redaction.settings import RedactionSettings
+
+if TYPE_CHECKING:
+    from redaction.scanner import LeakScanner
 
 log = logging.getLogger("ticket_archive.jobs")
 
@@ -212,7 +217,7 @@ class _Applier:
         scanner = self.scanner
         if scanner is None:
             return None
-        return lambda relpath, text: verify_text(relpath, text, scanner, ticket)
+        return lambda relpath, text: verify_text(relpath, text, scanner.for_ticket(ticket))
 
     def _withhold(self, ticket_id: int, reason: str) -> None:
         self.summary.withheld.add(ticket_id)
@@ -223,8 +228,11 @@ class _Applier:
 _POOL_DIED = "a redaction worker process died (out of memory?); rerun with fewer --workers"
 
 
-def _scanner(pool: RedactionPool) -> LeakScanner:
-    return LeakScanner(getattr(pool.redactor, "settings", None))
+def _scanner(settings: RedactionSettings | None) -> LeakScanner:
+    # Presidio loads here, in the runs that redact, not when the command line starts.
+    from redaction.scanner import LeakScanner
+
+    return LeakScanner(settings)
 
 
 def _field_titles(client: ZendeskClient) -> dict[int, str]:
@@ -259,18 +267,24 @@ def run_export(
     progress: Progress | None = None,
     workers: int = 1,
     comments: str = "auto",
+    settings: RedactionSettings | None = None,
 ) -> RunSummary:
     """The nightly job: continue the incremental export from the saved cursor.
 
-    `comments`: "auto" (chosen by counting), "bulk" or "per-ticket"."""
+    `comments`: "auto" (chosen by counting), "bulk" or "per-ticket". `settings`:
+    what `redactor` was built with (default: the defaults); the last look at each
+    file before it is written uses the same allow-list and audience."""
     with archive.locked(), RedactionPool(redactor, workers) as pool:
-        return _export(client, pool, archive.open(), since=since, push=push, progress=progress, comments=comments)
+        return _export(
+            client, pool, archive.open(), _scanner(settings), since=since, push=push, progress=progress, comments=comments
+        )
 
 
 def _export(
     client: ZendeskClient,
     pool: RedactionPool,
     archive: Archive,
+    scanner: LeakScanner,
     *,
     since: date | None,
     push: bool,
@@ -290,7 +304,7 @@ def _export(
         comments=comments,
     )
     applier = _Applier(
-        archive, pool, summary, progress, forgotten=state.get("forgotten") or (), scanner=_scanner(pool)
+        archive, pool, summary, progress, forgotten=state.get("forgotten") or (), scanner=scanner
     )
     if summary.withheld:
         log.info("retrying %d withheld ticket(s)", len(summary.withheld))
@@ -323,15 +337,24 @@ def run_backfill(
     progress: Progress | None = None,
     workers: int = 1,
     comments: str = "auto",
+    settings: RedactionSettings | None = None,
 ) -> RunSummary:
     """Archive every solved/closed ticket solved in [since, until] (UTC days, inclusive).
 
     Walks the incremental export from `since` (a ticket solved then was updated
     then or later) and filters on solved_at; it has no 1,000-result cap and
-    leaves the nightly cursor alone."""
+    leaves the nightly cursor alone. `settings` as for `run_export`."""
     with archive.locked(), RedactionPool(redactor, workers) as pool:
         return _backfill(
-            client, pool, archive.open(), since=since, until=until, push=push, progress=progress, comments=comments
+            client,
+            pool,
+            archive.open(),
+            _scanner(settings),
+            since=since,
+            until=until,
+            push=push,
+            progress=progress,
+            comments=comments,
         )
 
 
@@ -339,6 +362,7 @@ def _backfill(
     client: ZendeskClient,
     pool: RedactionPool,
     archive: Archive,
+    scanner: LeakScanner,
     *,
     since: date,
     until: date,
@@ -361,7 +385,7 @@ def _backfill(
     state = archive.read_state()
     forgotten = state.get("forgotten") or ()
     _Applier(
-        archive, pool, summary, progress, accept=in_range, forgotten=forgotten, scanner=_scanner(pool)
+        archive, pool, summary, progress, accept=in_range, forgotten=forgotten, scanner=scanner
     ).apply_all(stream)
     summary.comments = stream.comment_stats.describe()
     if summary.withheld:

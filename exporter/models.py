@@ -1,8 +1,9 @@
-"""Plain, immutable ticket records as the exporter hands them downstream.
+"""Zendesk JSON into the ticket records the Redactor accepts (`redaction.records`).
 
-These hold *unredacted* customer data. Nothing in this module renders, logs or
-writes them; `redaction.redact_ticket` is the only way from a `Ticket` to
-something the archive accepts.
+The records hold *unredacted* customer data. Nothing in this module renders,
+logs or writes them; `Redactor.redact_ticket` is the only way from a `Ticket`
+to something the archive accepts. The record names are re-exported here, so the
+application and its tests import them from one place.
 
 The parse functions turn Zendesk JSON into records and drop what must never
 travel further (attachment content URLs carry access tokens). They take what
@@ -13,98 +14,14 @@ surrogate (JSON `"\\ud800"`, which no UTF-8 file can hold) is U+FFFD.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Mapping
 
+# Re-exported: the application and its tests name the records from here.
+from redaction.records import Attachment, Comment, CustomField, Organization, Ticket, User  # noqa: F401
+
 ARCHIVED_STATUSES = frozenset({"solved", "closed"})
-AGENT_ROLES = frozenset({"agent", "admin"})
 _SURROGATES = re.compile(r"[\ud800-\udfff]")
-
-
-@dataclass(frozen=True)
-class User:
-    id: int
-    name: str
-    email: str | None = None
-    phone: str | None = None
-    role: str = "end-user"
-    organization_id: int | None = None
-
-    @property
-    def is_agent(self) -> bool:
-        return self.role in AGENT_ROLES
-
-
-@dataclass(frozen=True)
-class Organization:
-    id: int
-    name: str
-    domain_names: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Attachment:
-    file_name: str
-    content_type: str | None = None
-    size: int | None = None
-
-
-@dataclass(frozen=True)
-class Comment:
-    id: int
-    author_id: int | None
-    public: bool
-    created_at: datetime
-    body: str
-    attachments: tuple[Attachment, ...] = ()
-
-
-@dataclass(frozen=True)
-class CustomField:
-    id: int
-    value: str
-    title: str | None = None
-
-
-@dataclass(frozen=True)
-class Ticket:
-    """A ticket in its latest known state, with side-loaded people and comments."""
-
-    id: int
-    subject: str
-    status: str
-    created_at: datetime
-    updated_at: datetime
-    url: str
-    solved_at: datetime | None = None
-    description: str = ""
-    priority: str | None = None
-    type: str | None = None
-    channel: str | None = None
-    tags: tuple[str, ...] = ()
-    custom_fields: tuple[CustomField, ...] = ()
-    requester_id: int | None = None
-    organization: Organization | None = None
-    # Everyone the ticket names: requester, CCs, comment authors, assignee.
-    users: Mapping[int, User] = field(default_factory=dict)
-    comments: tuple[Comment, ...] = ()
-
-    @property
-    def archivable(self) -> bool:
-        return self.status in ARCHIVED_STATUSES
-
-    def author(self, comment: Comment) -> User | None:
-        return self.users.get(comment.author_id) if comment.author_id is not None else None
-
-    @property
-    def customers(self) -> tuple[User, ...]:
-        """People on the customer side: requester, CCs and end-user authors."""
-        return tuple(sorted((u for u in self.users.values() if not u.is_agent), key=lambda u: u.id))
-
-    @property
-    def agents(self) -> tuple[User, ...]:
-        return tuple(sorted((u for u in self.users.values() if u.is_agent), key=lambda u: u.id))
 
 
 def _text(value: Any) -> str:

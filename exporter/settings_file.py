@@ -25,6 +25,7 @@ from typing import Any
 
 from archive.settings import NoteSettings
 from exporter.errors import ConfigError
+from redaction.settings import RedactionSettings
 
 # Lists that extend the built-in defaults instead of replacing them.
 _EXTENDS = {"allow_domains", "allow_terms"}
@@ -34,7 +35,7 @@ _NOT_CONFIGURABLE = {"extra_recognizers", "org_key"}
 
 @dataclasses.dataclass(frozen=True)
 class Settings:
-    redaction: Any  # redaction.RedactionSettings; imported lazily (it pulls in Presidio)
+    redaction: RedactionSettings
     notes: NoteSettings
 
 
@@ -87,8 +88,6 @@ def load_settings(path: Path | None, *, profile: str | None = None) -> Settings:
 
 
 def _load(path: Path | None) -> Settings:
-    from redaction.settings import RedactionSettings
-
     if path is None:
         return Settings(redaction=RedactionSettings(), notes=NoteSettings())
     try:

@@ -1,4 +1,8 @@
-"""Redaction: turns exporter Ticket records into RedactedTicket records.
+"""Redaction: turns `records.Ticket` (unredacted, as the help desk has it) into `RedactedTicket`.
+
+A library: it imports nothing of the exporter or the archive (import-linter
+checks it). The application builds the input records; the archive takes only
+the redacted ones.
 
     from redaction import Redactor, RedactionSettings
     redactor = Redactor()                      # loads spaCy + Presidio once (slow)
@@ -8,12 +12,17 @@
     from redaction import LeakScanner
     LeakScanner().scan(archived_text)          # what still looks like a leak (archive.verify)
 
+Light modules, safe to import anywhere: `records` (the input), `models` (the
+redacted records, `Finding`, the placeholder pattern), `fields` (what becomes
+of each input field), `settings`, `errors`, `pseudonyms`. The rest loads
+Presidio or spaCy and belongs in code paths that redact or scan.
+
 Modules: `redactor` (the entry point), `engine` (spaCy/Presidio set-up, offline),
 `analysis` (running the detectors over a ticket's texts), `ner`, `names`,
 `people`, `secrets`, `network`, `contacts`, `known` (the detectors and the
 per-ticket deny-lists), `recognizers` (the pattern detectors in one list),
 `placeholders` (span merging and numbering), `pseudonyms`, `scanner`,
-`settings`, `models`, `detections`, `errors`. `tests/evalset` measures it all.
+`settings`, `records`, `fields`, `models`, `errors`. `tests/evalset` measures it all.
 """
 
 from typing import TYPE_CHECKING, Any

@@ -11,7 +11,9 @@ Three passes per batch (one ticket):
 3. Patterns: Presidio's AnalyzerEngine runs secrets, URLs/hosts, emails,
    phones, IPs and cards once over each whole text (no chunk edges to miss a
    key block or a URL on), with blank NLP artifacts; the ticket's deny-lists
-   and the people's parts run beside it.
+   and the people's parts run beside it. Inside an allow-listed link, what is
+   part of the link is dropped (`network.outside_allowed_links`, the rule the
+   LeakScanner applies too).
 """
 
 from __future__ import annotations
@@ -19,22 +21,18 @@ from __future__ import annotations
 from bisect import bisect_right
 from typing import Sequence
 
-from presidio_analyzer import AnalyzerEngine, RecognizerResult
+from presidio_analyzer import AnalyzerEngine
 
 from redaction.chunks import plan
-from redaction.detections import Detection
 from redaction.engine import LANGUAGE, LoadedSpacyNlpEngine, blank_artifacts
 from redaction.known import PERSON, KnownEntityRecognizer
+from redaction.models import Finding
 from redaction.names import NameFinder
 from redaction.ner import LABEL_MAPPING, NerPolicy
-from redaction.network import ALLOWED_URL
+from redaction.network import outside_allowed_links
 from redaction.people import People
+from redaction.recognizers import findings_from
 
-# Inside an allow-listed link these are parts of the link (issue numbers, paths), not findings.
-_MOOT_IN_ALLOWED_URL = frozenset({"HOST", "IP", "PHONE", "CREDIT_CARD", "PERSON", "ORG"})
-
-
-__all__ = ["Detection", "TextAnalyzer"]
 NAME_FINDER = "NameFinder"
 NER_RECOGNIZER = "SpacyRecognizer"
 NER_SCORE = 0.85  # spaCy gives no per-entity confidence; Presidio's default for its NER
@@ -64,22 +62,22 @@ class TextAnalyzer:
         self._bulk_chars = bulk_chars
         self._pattern_entities = sorted({e for r in analyzer.registry.recognizers for e in r.supported_entities})
 
-    def analyze(self, texts: Sequence[str], use_ner: Sequence[bool], known: KnownEntityRecognizer) -> list[list[Detection]]:
-        """Detections per text; `known` is the ticket's deny-list recognizer (ad hoc, per ticket)."""
-        found: list[list[Detection]] = [[] for _ in texts]
+    def analyze(self, texts: Sequence[str], use_ner: Sequence[bool], known: KnownEntityRecognizer) -> list[list[Finding]]:
+        """Findings per text; `known` is the ticket's deny-list recognizer (ad hoc, per ticket)."""
+        found: list[list[Finding]] = [[] for _ in texts]
         policy = self._policy.with_kept_names(known.known.kept_names)
         self._ner_pass(texts, use_ner, policy, found)
         names = self._names.with_blocked(known.known.kept_names)
         for i, text in enumerate(texts):
             if use_ner[i] and text.strip():
-                found[i] += [Detection(PERSON, s, e, 0.85, NAME_FINDER) for s, e in names.find(text)]
+                found[i] += [Finding(PERSON, s, e, NAME_FINDER, 0.85) for s, e in names.find(text)]
         found, propagated = People(known, names).identify(texts, found)
         for i, text in enumerate(texts):
             if text.strip():
                 found[i] = self._with_patterns(text, found[i], (known, propagated))
         return found
 
-    def _ner_pass(self, texts: Sequence[str], use_ner: Sequence[bool], policy: NerPolicy, found: list[list[Detection]]) -> None:
+    def _ner_pass(self, texts: Sequence[str], use_ner: Sequence[bool], policy: NerPolicy, found: list[list[Finding]]) -> None:
         docs = plan(texts, use_ner, chunk_chars=self._chunk_chars, overlap=self._overlap, bulk_chars=self._bulk_chars)
         if not docs:
             return
@@ -103,39 +101,19 @@ class TextAnalyzer:
                     for i, offset in segment.targets:
                         shift = offset - segment.start
                         for span in policy.accept(entity, texts[i], start + shift, end + shift):
-                            found[i].append(Detection(entity, span[0], span[1], NER_SCORE, NER_RECOGNIZER))
+                            found[i].append(Finding(entity, span[0], span[1], NER_RECOGNIZER, NER_SCORE))
 
-    def _with_patterns(self, text: str, ner: list[Detection], deny_lists: Sequence[KnownEntityRecognizer]) -> list[Detection]:
+    def _with_patterns(self, text: str, ner: list[Finding], deny_lists: Sequence[KnownEntityRecognizer]) -> list[Finding]:
         results = self._analyzer.analyze(
             text,
             LANGUAGE,
             entities=self._pattern_entities,
             nlp_artifacts=blank_artifacts(),
         )
-        allowed = [(r.start, r.end) for r in results if r.entity_type == ALLOWED_URL]
-        detections = [_detection(r, r.start, r.end) for r in results if r.entity_type != ALLOWED_URL]
+        findings, allowed = findings_from(results)
         for deny_list in deny_lists:
             # Called directly: a per-ticket regex needs none of the analyzer's bookkeeping.
-            detections += [Detection(t.entity, s, e, 1.0, deny_list.name, t.identity) for t, s, e in deny_list.find(text)]
-        detections += ner
-        if allowed:
-            detections = [d for d in detections if not _moot(d, allowed)]
-        return detections
+            findings += deny_list.findings(text)
+        findings += ner
+        return outside_allowed_links(findings, allowed)
 
-
-def _moot(d: Detection, allowed: list[tuple[int, int]]) -> bool:
-    if d.entity not in _MOOT_IN_ALLOWED_URL or d.identity is not None:
-        return False  # secrets, emails and the ticket's own names go even inside a docs link
-    return any(s <= d.start and d.end <= e for s, e in allowed)
-
-
-def _detection(result: RecognizerResult, start: int, end: int) -> Detection:
-    meta = result.recognition_metadata or {}
-    return Detection(
-        entity=result.entity_type,
-        start=start,
-        end=end,
-        score=float(result.score),
-        recognizer=str(meta.get(RecognizerResult.RECOGNIZER_NAME_KEY, "")),
-        identity=meta.get("identity"),
-    )

@@ -19,7 +19,8 @@ import phonenumbers
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from exporter.models import Organization, Ticket, User
+from redaction.records import Organization, Ticket, User
+from redaction.models import Finding
 from redaction.network import AllowList, public_suffix, registered_domain
 from redaction.vocabulary import COMMON_WORDS, FREEMAIL_DOMAINS, GENERIC_MAILBOXES, ORG_SUFFIXES
 
@@ -236,3 +237,7 @@ class KnownEntityRecognizer(EntityRecognizer):
         ]
         for start, end, term in sorted(found, key=lambda f: (f[0], -f[1])):
             yield term, start, end
+
+    def findings(self, text: str) -> list[Finding]:
+        """`find` as findings, each with the identity of who or what it is."""
+        return [Finding(term.entity, start, end, self.name, 1.0, term.identity) for term, start, end in self.find(text)]

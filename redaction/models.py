@@ -1,15 +1,21 @@
-"""Redacted ticket records: the only kind of record the archive accepts.
+"""Redacted ticket records, the only kind of record the archive accepts, and what redaction reports.
 
-Every string here has passed through the redaction pipeline. Instances are made
-by `redaction.redact_ticket`; nothing else in the project should build one from
-unredacted text.
+Every string in a `RedactedTicket` has passed through the redaction pipeline.
+Instances are made by `Redactor.redact_ticket`; nothing else in the project
+should build one from unredacted text. A replaced value reads as a placeholder
+(`PLACEHOLDER`, the one pattern for it), and a `Finding` says where a detector
+found something. This module loads no NER: the archive may import it.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Mapping
+
+# What a replaced value looks like in a redacted string: `<PERSON_1>`, `<SECRET>`.
+PLACEHOLDER = re.compile(r"<[A-Z][A-Z_]*?(?:_\d+)?>")
 
 
 @dataclass(frozen=True)
@@ -50,10 +56,24 @@ class RedactedTicket:
 
 @dataclass(frozen=True)
 class Finding:
-    """One span `explain()` would replace. Carries no text, so it is safe to print or log."""
+    """One span a detector found: which entity, where, who found it, how sure, and who or what it is.
+
+    The detectors, the span merging and the numbering pass findings around with
+    their `identity` (`user:42`, `org:7`, `email:jane@example.com`): it decides
+    which placeholder number a span gets, and it can quote customer text, so it
+    is left out of `repr` and cleared by `reported()`. What `Redactor.explain`
+    and `LeakScanner.scan` return is reported: positions, types, detector names
+    and scores, never text, safe to print or log.
+    """
 
     type: str  # EMAIL, PERSON, SECRET, ...
     start: int
     end: int
     recognizer: str
     score: float
+    # Who or what this is, when a deny-list knows (user:42, org:7); else derived from the text.
+    identity: str | None = field(default=None, repr=False)
+
+    def reported(self) -> "Finding":
+        """This finding as it may leave the redaction package: no identity, the score to two places."""
+        return Finding(self.type, self.start, self.end, self.recognizer, round(self.score, 2))

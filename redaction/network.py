@@ -14,17 +14,23 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from typing import Iterable, List, Optional
+from typing import Iterable, List, Optional, Sequence
 
 import tldextract
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.predefined_recognizers import IpRecognizer
+
+from redaction.models import Finding
 
 URL = "URL"
 HOST = "HOST"
 IP = "IP"
 # Not redacted: an allow-listed link whose contents other detectors must leave alone.
 ALLOWED_URL = "ALLOWED_URL"
+# Inside an allow-listed link these are parts of the link (issue numbers, paths, a user name
+# in a profile link), not findings. Secrets, emails and URLs are findings anywhere:
+# `https://github.com/x?token=ghp_…` is a public host carrying a private token.
+_PART_OF_ALLOWED_LINK = frozenset({HOST, IP, "PHONE", "CREDIT_CARD", "PERSON", "ORG"})
 
 # suffix_list_urls=() means: never fetch, use the snapshot shipped in the wheel;
 # cache_dir=None means: never write one either.
@@ -149,6 +155,26 @@ def classify_host(candidate: str, allow: AllowList) -> str | None:
     if len(labels) >= 3 and candidate == lower:
         return HOST
     return None
+
+
+def outside_allowed_links(findings: Iterable[Finding], allowed: Sequence[tuple[int, int]]) -> list[Finding]:
+    """The findings that stand in a text whose allow-listed links span `allowed`.
+
+    The one rule, for the Redactor and the LeakScanner alike: a host, IP, phone,
+    card number or name that lies wholly inside an allowed link is part of the
+    link and is dropped. A secret, an email address or a URL is kept, and so is
+    anything the ticket's deny-lists or people know (it has an identity): a
+    customer's name is theirs even inside a docs link.
+    """
+    if not allowed:
+        return list(findings)
+    return [f for f in findings if not _part_of_allowed_link(f, allowed)]
+
+
+def _part_of_allowed_link(f: Finding, allowed: Sequence[tuple[int, int]]) -> bool:
+    if f.type not in _PART_OF_ALLOWED_LINK or f.identity is not None:
+        return False
+    return any(s <= f.start and f.end <= e for s, e in allowed)
 
 
 def _trim_url(url: str) -> str:

@@ -29,8 +29,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Iterable, Sequence
 
-from redaction.detections import Detection
 from redaction.known import NAME_GAP, PERSON, KnownEntities, KnownEntityRecognizer, Term, word_pattern
+from redaction.models import Finding
 from redaction.names import WORD, NameFinder, fold, name_lists
 from redaction.vocabulary import COMMON_WORDS
 
@@ -52,15 +52,15 @@ class People:
         self._lists = name_lists()
 
     def identify(
-        self, texts: Sequence[str], found: Sequence[list[Detection]]
-    ) -> tuple[list[list[Detection]], KnownEntityRecognizer]:
+        self, texts: Sequence[str], found: Sequence[list[Finding]]
+    ) -> tuple[list[list[Finding]], KnownEntityRecognizer]:
         """`found` with every PERSON detection given an identity, and a recognizer for the parts to propagate."""
         by_word: dict[str, str] = {}
         names: dict[str, list[list[str]]] = {}  # identity -> the names it was seen as
         assigned: dict[tuple[int, int, int], str] = {}
         dropped: set[tuple[int, int, int]] = set()
         pending = sorted(
-            ((i, d) for i, detections in enumerate(found) for d in detections if d.entity == PERSON and d.identity is None),
+            ((i, d) for i, detections in enumerate(found) for d in detections if d.type == PERSON and d.identity is None),
             key=lambda item: (item[0], item[1].start),
         )
         # Full names first, so a first name alone earlier in the ticket still finds its person.
@@ -82,7 +82,7 @@ class People:
             [
                 dataclasses.replace(d, identity=assigned[(i, d.start, d.end)]) if (i, d.start, d.end) in assigned else d
                 for d in detections
-                if (i, d.start, d.end) not in dropped or d.entity != PERSON
+                if (i, d.start, d.end) not in dropped or d.type != PERSON
             ]
             for i, detections in enumerate(found)
         ]

@@ -15,27 +15,26 @@ import re
 from collections import Counter
 from typing import Iterable
 
-from redaction.detections import Detection
+from redaction.models import PLACEHOLDER, Finding
 
 UNNUMBERED = frozenset({"SECRET", "CREDIT_CARD"})
 # Which type a merged span takes when no single detection covers it whole.
 _PRIORITY = {
     "SECRET": 100, "CREDIT_CARD": 95, "URL": 90, "EMAIL": 85, "PHONE": 70, "IP": 70, "HOST": 65, "ORG": 60, "PERSON": 60,
 }
-PLACEHOLDER = re.compile(r"<[A-Z][A-Z_]*?(?:_\d+)?>")
 
 
-def _priority(d: Detection) -> int:
+def _priority(d: Finding) -> int:
     # What the ticket's deny-lists know outranks what a detector guessed (NER's "person" Hooli Cloud).
     known = d.identity is not None and not d.identity.startswith("person:")
-    return _PRIORITY.get(d.entity, 50) + (5 if known else 0)
+    return _PRIORITY.get(d.type, 50) + (5 if known else 0)
 
 
-def resolve(detections: Iterable[Detection]) -> list[Detection]:
+def resolve(detections: Iterable[Finding]) -> list[Finding]:
     """Non-overlapping spans, sorted by start, covering every detected character."""
     ordered = sorted(detections, key=lambda d: (d.start, -d.end))
-    resolved: list[Detection] = []
-    cluster: list[Detection] = []
+    resolved: list[Finding] = []
+    cluster: list[Finding] = []
     cluster_end = -1
     for d in ordered:
         if d.end <= d.start:
@@ -50,7 +49,7 @@ def resolve(detections: Iterable[Detection]) -> list[Detection]:
     return resolved
 
 
-def _merge(cluster: list[Detection]) -> Detection:
+def _merge(cluster: list[Finding]) -> Finding:
     if len(cluster) == 1:
         return cluster[0]
     start = min(d.start for d in cluster)
@@ -59,10 +58,15 @@ def _merge(cluster: list[Detection]) -> Detection:
     winner = max(covering or cluster, key=lambda d: (_priority(d), d.end - d.start))
     identity = winner.identity
     if identity is None:
-        known = [d for d in cluster if d.entity == winner.entity and d.identity]
+        known = [d for d in cluster if d.type == winner.type and d.identity]
         if known:
             identity = max(known, key=lambda d: d.end - d.start).identity
-    return Detection(winner.entity, start, end, winner.score, winner.recognizer, identity)
+    return Finding(winner.type, start, end, winner.recognizer, winner.score, identity)
+
+
+def blank_placeholders(text: str) -> str:
+    """The text with every placeholder turned to spaces of the same length: what is left is unredacted."""
+    return PLACEHOLDER.sub(lambda m: " " * len(m.group()), text)
 
 
 class Placeholders:
@@ -81,14 +85,14 @@ class Placeholders:
             table[identity] = len(table) + 1
         return f"<{entity}_{table[identity]}>"
 
-    def replace(self, text: str, detections: Iterable[Detection]) -> str:
+    def replace(self, text: str, detections: Iterable[Finding]) -> str:
         out: list[str] = []
         pos = 0
         for d in resolve(detections):
             out.append(text[pos : d.start])
-            identity = d.identity or self._identity(d.entity, text[d.start : d.end])
-            out.append(self.label(d.entity, identity))
-            self.counts[d.entity] += 1
+            identity = d.identity or self._identity(d.type, text[d.start : d.end])
+            out.append(self.label(d.type, identity))
+            self.counts[d.type] += 1
             pos = d.end
         out.append(text[pos:])
         return "".join(out)

@@ -6,11 +6,14 @@ IP addresses and card numbers, all decided by the text's own shape.
 
 from __future__ import annotations
 
-from presidio_analyzer import EntityRecognizer
+from typing import Iterable
+
+from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.predefined_recognizers import CreditCardRecognizer
 
 from redaction.contacts import EmailAddressRecognizer, PhoneNumberRecognizer
-from redaction.network import AllowList, IpAddressRecognizer, NetworkRecognizer
+from redaction.models import Finding
+from redaction.network import ALLOWED_URL, AllowList, IpAddressRecognizer, NetworkRecognizer
 from redaction.secrets import SecretRecognizer
 
 CREDIT_CARD = "CREDIT_CARD"
@@ -25,3 +28,25 @@ def pattern_recognizers(allow: AllowList, secrets: SecretRecognizer | None = Non
         IpAddressRecognizer(),
         CreditCardRecognizer(supported_entity=CREDIT_CARD),
     ]
+
+
+def findings_from(results: Iterable[RecognizerResult]) -> tuple[list[Finding], list[tuple[int, int]]]:
+    """Presidio's results as findings, and apart from them the spans of the allow-listed links."""
+    findings: list[Finding] = []
+    allowed: list[tuple[int, int]] = []
+    for result in results:
+        if result.entity_type == ALLOWED_URL:
+            allowed.append((result.start, result.end))
+            continue
+        meta = result.recognition_metadata or {}
+        findings.append(
+            Finding(
+                type=result.entity_type,
+                start=result.start,
+                end=result.end,
+                recognizer=str(meta.get(RecognizerResult.RECOGNIZER_NAME_KEY, "")),
+                score=float(result.score),
+                identity=meta.get("identity"),
+            )
+        )
+    return findings, allowed

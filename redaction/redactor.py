@@ -1,7 +1,8 @@
-"""The Redactor: exporter `Ticket` records in, `RedactedTicket` records out, failing closed.
+"""The Redactor: `records.Ticket` in, `models.RedactedTicket` out, failing closed.
 
 Everything that reaches the archive passes through here: the subject, each
-comment body, tags, custom-field values and attachment file names. A ticket is
+comment body, tags, custom-field values and attachment file names; what is
+copied as is, is declared in `fields`, and nothing else is. A ticket is
 analysed as one batch (one `nlp.pipe` over all its texts), numbered in reading
 order (title, tags, fields, then comments), and re-checked after replacement:
 if any deny-listed value or unmistakable credential is still present, the
@@ -16,10 +17,10 @@ redacts agents' names like customers' and leaves the organization out.
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Any, Sequence
 
-from exporter.models import Comment, Ticket
-from redaction.analysis import Detection, TextAnalyzer
+from redaction import fields
+from redaction.analysis import TextAnalyzer
 from redaction.engine import LoadedSpacyNlpEngine, build_analyzer, library_versions, load_pipeline
 from redaction.errors import RedactionError
 from redaction.known import KnownEntities, KnownEntityRecognizer
@@ -27,9 +28,10 @@ from redaction.models import Finding, RedactedComment, RedactedTicket
 from redaction.names import NameFinder
 from redaction.ner import NerPolicy
 from redaction.network import AllowList
-from redaction.placeholders import PLACEHOLDER, Placeholders, resolve
+from redaction.placeholders import Placeholders, blank_placeholders, resolve
 from redaction.pseudonyms import organization_pseudonym
 from redaction.recognizers import pattern_recognizers
+from redaction.records import Comment, Ticket
 from redaction.secrets import SecretRecognizer
 from redaction.settings import RedactionSettings
 
@@ -89,14 +91,11 @@ class Redactor:
     def explain(self, text: str) -> list[Finding]:
         """The spans `redact_text` replaces, in order, with the recognizer that found each."""
         try:
-            return [
-                Finding(type=d.entity, start=d.start, end=d.end, recognizer=d.recognizer, score=round(d.score, 2))
-                for d in resolve(self._analyze_one(text))
-            ]
+            return [f.reported() for f in resolve(self._analyze_one(text))]
         except Exception as exc:
             raise RedactionError(f"text: redaction failed ({type(exc).__name__})") from None
 
-    def _analyze_one(self, text: str) -> list[Detection]:
+    def _analyze_one(self, text: str) -> list[Finding]:
         return self._texts.analyze([text], [True], KnownEntityRecognizer(KnownEntities.empty()))[0]
 
     def _redact_ticket(self, ticket: Ticket) -> RedactedTicket:
@@ -114,10 +113,10 @@ class Redactor:
         if settings.public:
             # Internal notes never reach a public archive, not even redacted: they are not analysed at all.
             comments = tuple(c for c in comments if c.public)
-        fields = sorted(ticket.custom_fields, key=lambda f: f.id)
+        custom = sorted(ticket.custom_fields, key=lambda f: f.id)
         title_at = add(ticket.subject)
         tags_at = [add(tag, ner=False) for tag in ticket.tags]  # slugs: nothing for NER to read
-        fields_at = [add(f.value) for f in fields]
+        fields_at = [add(f.value) for f in custom]
         comments_at = [(add(c.body), [add(a.file_name) for a in c.attachments]) for c in comments]
 
         deny_list = KnownEntityRecognizer(known)
@@ -131,32 +130,23 @@ class Redactor:
 
         title = redact(title_at)
         tags = tuple(sorted({redact(i) for i in tags_at}))
-        custom_fields = tuple((f.title or f"field_{f.id}", redact(i)) for f, i in zip(fields, fields_at))
+        custom_fields = tuple((f.title or f"field_{f.id}", redact(i)) for f, i in zip(custom, fields_at))
         redacted_comments = []
         for comment, (body_at, attachments_at) in zip(comments, comments_at):
             author, role = self._author(ticket, comment, placeholders)
             redacted_comments.append(
                 RedactedComment(
-                    created_at=comment.created_at,
+                    **_copied(comment, fields.COMMENT),
                     author=author,
                     author_role=role,
-                    public=comment.public,
                     body=redact(body_at),
                     attachments=tuple(redact(i) for i in attachments_at),
                 )
             )
         self._check_residue(out, deny_list)
         return RedactedTicket(
-            id=ticket.id,
+            **_copied(ticket, fields.TICKET),
             title=title,
-            status=ticket.status,
-            created_at=ticket.created_at,
-            updated_at=ticket.updated_at,
-            solved_at=ticket.solved_at,
-            url=ticket.url,
-            priority=ticket.priority,
-            type=ticket.type,
-            channel=ticket.channel,
             tags=tags,
             custom_fields=custom_fields,
             comments=tuple(redacted_comments),
@@ -182,11 +172,16 @@ class Redactor:
 
     def _check_residue(self, texts: Sequence[str], deny_list: KnownEntityRecognizer) -> None:
         for text in texts:
-            scrubbed = PLACEHOLDER.sub(lambda m: " " * len(m.group()), text)
+            scrubbed = blank_placeholders(text)
             for term, _, _ in deny_list.find(scrubbed):
                 raise _Residue(term.entity)
             for _ in self._secrets.find_certain(scrubbed):
                 raise _Residue("SECRET")
+
+
+def _copied(record: object, declared: fields.Fields) -> dict[str, Any]:
+    """The fields declared to be copied as is, under their names in the redacted record."""
+    return {target: getattr(record, name) for name, target in declared.copied.items()}
 
 
 def _description_as_comment(ticket: Ticket) -> tuple[Comment, ...]:

@@ -2,29 +2,31 @@
 
     scanner = LeakScanner()                             # no spaCy: loads in well under a second
     scanner.scan(text)                                  # secrets, emails, phones, IPs, hosts, URLs
-    scanner.scan_ticket_text(text, ticket)              # ... and the ticket's own people and organization
+    scanner.for_ticket(ticket)(text)                    # ... and the ticket's own people and organization
 
 It runs the Redactor's pattern detectors (never NER: a kept agent's name or a
 product name would be noise here) over redacted text. Our own placeholders
 (`<PERSON_1>`, `<SECRET>`) stay in place while the detectors run, exactly as
 the Redactor left them (so `password=<SECRET>` reads as a redacted value, not
 as a key followed by whatever comes next), and a finding made of nothing but
-placeholders is dropped. Anything inside an allow-listed link is left alone,
-as the Redactor leaves it. Findings carry positions, types and detector
-names, never the text.
+placeholders is dropped. Inside an allow-listed link the Redactor's own rule
+applies (`network.outside_allowed_links`): parts of the link are left alone,
+a secret or an email in it is not. Findings carry positions, types and
+detector names, never the text.
 """
 
 from __future__ import annotations
 
+from typing import Callable
+
 from presidio_analyzer import RecognizerResult
 
-from exporter.models import Ticket
-from redaction.detections import Detection
 from redaction.known import KnownEntities, KnownEntityRecognizer
 from redaction.models import Finding
-from redaction.network import ALLOWED_URL, AllowList
-from redaction.placeholders import PLACEHOLDER, resolve
-from redaction.recognizers import pattern_recognizers
+from redaction.network import AllowList, outside_allowed_links
+from redaction.placeholders import blank_placeholders, resolve
+from redaction.recognizers import findings_from, pattern_recognizers
+from redaction.records import Ticket
 from redaction.settings import RedactionSettings
 
 
@@ -38,35 +40,27 @@ class LeakScanner:
         """What still looks like a secret, a contact or a customer host, in reading order."""
         return self._findings(text, None)
 
-    def scan_ticket_text(self, text: str, ticket: Ticket) -> list[Finding]:
-        """`scan`, plus everything the ticket's deny-lists know (its customers' names, emails, organization)."""
+    def for_ticket(self, ticket: Ticket) -> Callable[[str], list[Finding]]:
+        """`scan`, plus everything the ticket's deny-lists know (its customers' names, emails, organization).
+
+        The ticket stays here: the caller gets a function of text alone."""
         known = KnownEntities.from_ticket(ticket, keep_agent_names=self.settings.keeps_agent_names, allow=self._allow)
-        return self._findings(text, KnownEntityRecognizer(known))
+        recognizer = KnownEntityRecognizer(known)
+        return lambda text: self._findings(text, recognizer)
 
     def _findings(self, text: str, known: KnownEntityRecognizer | None) -> list[Finding]:
         results: list[RecognizerResult] = []
         for recognizer in self._recognizers:
             results += recognizer.analyze(text, recognizer.supported_entities, None)
-        allowed = [(r.start, r.end) for r in results if r.entity_type == ALLOWED_URL]
-        detections = [
-            Detection(r.entity_type, r.start, r.end, float(r.score), _name(r))
-            for r in results
-            if r.entity_type != ALLOWED_URL and not any(s <= r.start and r.end <= e for s, e in allowed)
-        ]
+        findings, allowed = findings_from(results)
         if known is not None:
-            detections += [Detection(t.entity, s, e, 1.0, known.name, t.identity) for t, s, e in known.find(text)]
-        blank = PLACEHOLDER.sub(lambda m: " " * len(m.group()), text)
+            findings += known.findings(text)
+        blank = blank_placeholders(text)
         return [
-            Finding(type=d.entity, start=d.start, end=d.end, recognizer=d.recognizer, score=round(d.score, 2))
-            for d in resolve(detections)
-            if _substance(blank[d.start : d.end])
+            f.reported() for f in resolve(outside_allowed_links(findings, allowed)) if _substance(blank[f.start : f.end])
         ]
 
 
 def _substance(value: str) -> bool:
     """Something besides placeholders, spaces and punctuation."""
     return any(c.isalnum() for c in value)
-
-
-def _name(result: RecognizerResult) -> str:
-    return str((result.recognition_metadata or {}).get(RecognizerResult.RECOGNIZER_NAME_KEY, ""))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 from typing import Iterator
@@ -23,28 +24,27 @@ def redactor():
 
 @pytest.fixture
 def fake() -> Iterator["FakeZendesk"]:
-    from exporter.fake_data import build_dataset
-    from exporter.fake_zendesk import FakeZendesk
+    from exporter.fake import FakeZendesk, build_dataset
 
     with FakeZendesk(dataset=build_dataset(tickets=40, seed=11, big_log=False)) as server:
         yield server
 
 
 def client_for(fake, **policy: float) -> ZendeskClient:
-    config = ZendeskConfig.from_env(
-        {
-            "ZENDESK_SUBDOMAIN": fake.subdomain,
-            "ZENDESK_BASE_URL": fake.base_url,
-            "ZENDESK_EMAIL": fake.email,
-            "ZENDESK_API_TOKEN": fake.api_token,
-        }
-    )
+    config = ZendeskConfig.from_env(fake.env())
     settings = {"backoff_initial": 0.01, "backoff_max": 0.05, "default_retry_after": 0.2, "read_timeout": 2.0}
     settings.update(policy)
     # The rate budget's "minute" follows the fake's, so a tight limit stays fast to test.
     return ZendeskClient(
         config, policy=RetryPolicy(**settings), budget=RateBudget(minute=fake.rate_window_seconds)
     )
+
+
+def cli_env(fake) -> dict[str, str]:
+    """This process's environment for a `ticket-archive` subprocess, pointed at the fake
+    and nothing else: no ZENDESK_* or TICKET_ARCHIVE_* setting of the developer's leaks in."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ZENDESK_", "TICKET_ARCHIVE_"))}
+    return {**env, **fake.env()}
 
 
 def git(path: Path, *args: str) -> str:

@@ -16,3 +16,9 @@ class FakeTime:
     def sleep(self, seconds: float) -> None:
         self.sleeps.append(round(seconds, 3))
         self.now += seconds
+
+
+def oauth_env(fake, **extra: str) -> dict[str, str]:
+    """The environment that points a run at a fake Zendesk made with a `FakeOAuth` client."""
+    assert fake.oauth is not None, "make the fake with oauth=FakeOAuth(...)"
+    return {**fake.env(), **extra}

@@ -19,8 +19,7 @@ import pytest
 from archive.header import split_header
 from archive.settings import NoteSettings
 from archive.store import Archive
-from exporter.fake_data import build_dataset, iso
-from exporter.fake_zendesk import FakeZendesk
+from exporter.fake import FakeZendesk, build_dataset, iso
 from exporter.jobs import run_export
 from tests.conftest import client_for, git
 

@@ -26,11 +26,11 @@ def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = No
 def test_help_lists_the_commands() -> None:
     result = run_cli("--help")
     assert result.returncode == 0
-    for command in ("export", "backfill", "forget", "demo"):
+    for command in ("export", "backfill", "forget", "demo", "check"):
         assert command in result.stdout
 
 
-@pytest.mark.parametrize("command", ["export", "backfill", "forget", "demo"])
+@pytest.mark.parametrize("command", ["export", "backfill", "forget", "demo", "check"])
 def test_every_command_help_has_an_example(command: str) -> None:
     result = run_cli(command, "--help")
     assert result.returncode == 0

@@ -10,8 +10,8 @@ from typing import Any, Iterator
 import pytest
 import requests
 
-from exporter.fake_data import ARCHIVED_STATUSES, YAML_TRAP_SUBJECTS, build_dataset
-from exporter.fake_zendesk import FakeZendesk, encode_cursor
+from exporter.fake import ARCHIVED_STATUSES, FakeZendesk, build_dataset, encode_cursor
+from exporter.fake.catalog import load_catalog, parse_scenario
 
 INCREMENTAL = "/api/v2/incremental/tickets/cursor.json"
 INCLUDE = "users,organizations,metric_sets"
@@ -351,7 +351,7 @@ def test_dataset_features(fake: FakeZendesk) -> None:
     assert 0.6 <= len(archived) / len(ds.tickets) <= 0.8
     assert archived == {tid for tid, t in ds.tickets.items() if t["status"] in ARCHIVED_STATUSES}
     subjects = {ds.tickets[tid]["subject"] for tid in ds.yaml_trap_ticket_ids}
-    assert {"---", "yes", "null", "1e3"} <= subjects and subjects <= set(YAML_TRAP_SUBJECTS)
+    assert {"---", "yes", "null", "1e3"} <= subjects and subjects <= set(load_catalog().shapes.trap_subjects)
     assert set(ds.yaml_trap_ticket_ids) <= archived
     assert {u["role"] for u in ds.users.values()} == {"end-user", "agent", "admin"}
     assert len(ds.organizations) == 8
@@ -392,3 +392,94 @@ def test_planted_values_occur_in_the_raw_data(fake: FakeZendesk) -> None:
     # Agents are vendor staff, not customer data.
     agents = [u["name"] for u in ds.users.values() if u["role"] != "end-user"]
     assert not set(agents) & set(planted)
+
+
+# -- the data files ------------------------------------------------------------
+
+
+def test_every_scenario_reaches_the_archivable_tickets() -> None:
+    """Each scenario file becomes solved tickets with its own words, ticket type and product area."""
+    catalog = load_catalog()
+    ds = build_dataset(60, seed=7, big_log=False)
+    archived = [ds.tickets[tid] for tid in sorted(ds.expected_archived_ids())]
+    for scenario in catalog.scenarios:
+        mine = [t for t in archived if scenario.service in t["tags"] and scenario.area in t["tags"]]
+        assert mine, scenario.key
+        assert {t["type"] for t in mine} == {scenario.type}, scenario.key
+        fix_opening = scenario.fix.split("\n")[0][:40]
+        assert "$" not in fix_opening and any(
+            fix_opening in c["body"] for t in mine for c in ds.comments[t["id"]]
+        ), scenario.key
+
+
+SCENARIO = """---
+service: gitserver
+area: repository_sync
+type: incident
+subjects: [gitserver down on $version]
+---
+
+## opening
+
+It broke:
+
+```
+## not a heading inside a fence
+```
+
+## ask
+
+Logs please.
+
+## details
+
+Here.
+
+## note
+
+Fixed.
+
+## fix
+
+Do this.
+
+## hold
+
+Waiting.
+"""
+
+
+def test_scenario_file_sections_and_fences() -> None:
+    scenario = parse_scenario("07-gitserver-down.md", SCENARIO)
+    assert scenario.key == "gitserver-down" and scenario.subjects == ("gitserver down on $version",)
+    assert scenario.opening == "It broke:\n\n```\n## not a heading inside a fence\n```"
+    assert (scenario.ask, scenario.hold, scenario.attachments) == ("Logs please.", "Waiting.", ())
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (("area: repository_sync\n", "area: repository_sync\nchanel: voice\n"), r"unknown keys \['chanel'\]"),
+        (("type: incident\n", ""), r"missing keys \['type'\]"),
+        (("subjects: [gitserver down on $version]", "subjects: gitserver down"), "subjects: expected a list"),
+        (("## hold", "## onhold"), "unexpected or repeated section ## onhold"),
+        (("## ask\n", "## ask\n\nLogs.\n\n## ask\n"), "repeated section ## ask"),
+        (("\n## opening", "Stray text.\n\n## opening"), "text before the first ## section"),
+    ],
+)
+def test_scenario_file_mistakes_are_errors_that_name_the_file(change: tuple[str, str], message: str) -> None:
+    with pytest.raises(ValueError, match=message) as caught:
+        parse_scenario("07-gitserver-down.md", SCENARIO.replace(*change, 1))
+    assert "07-gitserver-down.md" in str(caught.value)
+
+
+def test_env_is_the_settings_that_reach_the_fake(fake: FakeZendesk) -> None:
+    from exporter.config import ZendeskConfig
+
+    config = ZendeskConfig.from_env(fake.env())
+    assert config.base_url == fake.base_url and config.agent_url == "https://example.zendesk.com"
+    s = requests.Session()
+    s.headers["Authorization"] = config.authorization
+    assert s.get(f"{config.base_url}/api/v2/users/me.json", timeout=5).json()["user"]["email"] == fake.email
+    with FakeZendesk(tickets=2, big_log=False, api_token=None, oauth_token="oauth-123") as server:
+        assert ZendeskConfig.from_env(server.env()).authorization == "Bearer oauth-123"

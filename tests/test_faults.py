@@ -27,10 +27,9 @@ from exporter.budget import RateBudget
 from exporter.client import RetryPolicy, ZendeskClient
 from exporter.config import ZendeskConfig
 from exporter.errors import ExportError, ZendeskServerError
-from exporter.fake_data import build_dataset
-from exporter.fake_zendesk import FakeZendesk
+from exporter.fake import FakeZendesk, build_dataset
 from exporter.jobs import run_export
-from tests.conftest import client_for, git
+from tests.conftest import cli_env, client_for, git
 from tests.support import FakeTime
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -109,14 +108,7 @@ def nightly(redactor, tmp_path_factory) -> Iterator[Nightly]:
 
 
 def fake_time_client(fake: FakeZendesk, clock: FakeTime, **policy: float) -> ZendeskClient:
-    config = ZendeskConfig.from_env(
-        {
-            "ZENDESK_SUBDOMAIN": fake.subdomain,
-            "ZENDESK_BASE_URL": fake.base_url,
-            "ZENDESK_EMAIL": fake.email,
-            "ZENDESK_API_TOKEN": fake.api_token,
-        }
-    )
+    config = ZendeskConfig.from_env(fake.env())
     return ZendeskClient(
         config,
         policy=RetryPolicy(backoff_initial=0.01, backoff_max=0.05, **policy),
@@ -290,7 +282,9 @@ def test_a_push_rejected_as_non_fast_forward_exits_5_keeps_the_commit_and_the_ne
     result = run_cli(nightly.fake, "export", "--archive", str(work), "--workers", "1", "--push")
 
     assert result.returncode == 5, result.stderr
-    (line,) = result.stderr.strip().splitlines()
+    # One line for the error; before it only the warning that API tokens are being retired.
+    *warnings, line = result.stderr.strip().splitlines()
+    assert len(warnings) == 1 and "Zendesk is retiring API tokens" in warnings[0]
     assert "rejected the push" in line and "the local commit is kept" in line and "rerun with --push" in line
     assert git(remote, "rev-parse", "main").strip() == theirs
     assert tree(work) == nightly.reference and commits(work) == commits(nightly.base) + 1
@@ -347,17 +341,6 @@ EMAIL = "export-bot@example.com"
 BASIC = base64.b64encode(f"{EMAIL}/token:{TOKEN}".encode()).decode()
 
 
-def cli_env(fake: FakeZendesk) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("ZENDESK_", "TICKET_ARCHIVE_"))}
-    env.update(
-        ZENDESK_SUBDOMAIN=fake.subdomain,
-        ZENDESK_BASE_URL=fake.base_url,
-        ZENDESK_EMAIL=fake.email,
-        ZENDESK_API_TOKEN=fake.api_token or "",
-    )
-    return env
-
-
 def run_cli(fake: FakeZendesk, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "exporter.cli", *args],
@@ -384,6 +367,7 @@ def test_credentials_never_reach_logs_errors_the_archive_or_its_history(redactor
         for result in (text, json_run):
             assert result.returncode == 0, result.stderr
             assert "Authorization: Basic ****" in result.stderr  # --verbose shows requests, masked
+            assert result.stderr.count("Zendesk is retiring API tokens") == 1  # the deprecation, once a run
             seen += [result.stdout, result.stderr]
 
         # Errors: each exception's message (what the CLI prints), full traceback and chain.

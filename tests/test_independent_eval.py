@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from exporter.models import Ticket
+from redaction.records import Ticket
 from redaction.models import RedactedComment, RedactedTicket
 from tests.evalset.contexts import PERSON_CONTEXTS
 from tests.evalset.corpora import (

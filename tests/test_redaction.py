@@ -17,6 +17,7 @@ from presidio_analyzer import EntityRecognizer
 from exporter.models import Attachment, Comment, Organization, Ticket, User
 from redaction import Finding, ModelUnavailable, RedactedTicket, RedactionError, RedactionSettings, Redactor
 from redaction.chunks import chunk_text, mask_digits
+from redaction.network import outside_allowed_links
 from redaction.pseudonyms import organization_pseudonym
 from redaction.scanner import LeakScanner
 from tests.redaction_fixtures import (
@@ -545,8 +546,46 @@ def test_the_scanner_finds_what_redaction_would_and_ignores_placeholders_and_all
     assert "jane" not in repr(scanner.scan(leaky))
 
 
+# One rule for findings inside an allow-listed link, in the Redactor and the scanner alike:
+# parts of the link are not findings, a credential or an address carried in one is.
+GITHUB_TOKEN = "ghp_16C7e42F292c6912E7710c838347Ae178B4a"
+IN_ALLOWED_LINKS = [
+    (f"see https://github.com/acme/app/commit/{GITHUB_TOKEN} for the fix", GITHUB_TOKEN, "SECRET"),
+    (f"clone https://{GITHUB_TOKEN}@github.com/acme/app.git again", GITHUB_TOKEN, "SECRET"),
+    ("search https://github.com/acme/app/issues?q=jane.doe@initech.io first", "jane.doe@initech.io", "EMAIL"),
+]
+
+
+@pytest.mark.parametrize("text, value, kind", IN_ALLOWED_LINKS)
+def test_a_secret_or_an_email_inside_an_allowed_link_is_still_one(redactor: Redactor, text: str, value: str, kind: str) -> None:
+    assert [f.type for f in redactor.explain(text)] == [kind]
+    assert value not in redactor.redact_text(text)
+    assert [f.type for f in LeakScanner().scan(text)] == [kind]
+
+
+def test_the_parts_of_an_allowed_link_are_not_findings(redactor: Redactor) -> None:
+    text = "see https://github.com/sourcegraph/sourcegraph/issues/4155551234 and https://docs.sourcegraph.com/admin/10.0.0.7"
+    assert redactor.redact_text(text) == text
+    assert LeakScanner().scan(text) == []
+    assert LeakScanner().scan("call 415 555 1234 from 10.0.0.7") != []  # the same values outside a link are
+
+
+def test_the_allowed_link_rule_keeps_what_is_dangerous_anywhere_and_what_the_ticket_knows() -> None:
+    link = [(0, 100)]
+    inside = [
+        Finding("SECRET", 10, 20, "SecretRecognizer", 1.0),
+        Finding("EMAIL", 10, 20, "EmailAddressRecognizer", 1.0),
+        Finding("URL", 10, 20, "NetworkRecognizer", 0.9),
+        Finding("PERSON", 30, 40, "KnownEntityRecognizer", 1.0, "user:42"),
+    ]
+    parts = [Finding(kind, 50, 60, "x", 0.9) for kind in ("HOST", "IP", "PHONE", "CREDIT_CARD", "PERSON", "ORG")]
+    assert outside_allowed_links([*inside, *parts], link) == inside
+    assert outside_allowed_links(parts, []) == parts
+    assert outside_allowed_links(parts, [(0, 55)]) == parts  # not wholly inside
+
+
 def test_the_scanner_knows_the_tickets_people_when_given_the_ticket() -> None:
     scanner = LeakScanner()
     text = "Thanks, Oluwaseun; the Initrode team agrees."
     assert scanner.scan(text) == []
-    assert {f.type for f in scanner.scan_ticket_text(text, planted_ticket())} == {"PERSON", "ORG"}
+    assert {f.type for f in scanner.for_ticket(planted_ticket())(text)} == {"PERSON", "ORG"}

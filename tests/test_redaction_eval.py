@@ -84,7 +84,7 @@ def test_values_are_planted_in_every_part_of_a_ticket(evalset: EvalSet) -> None:
 def test_description_is_the_first_comment_as_in_zendesk(evalset: EvalSet) -> None:
     for item in evalset.items:
         assert item.ticket.description == item.ticket.comments[0].body
-        assert item.ticket.archivable
+        assert item.ticket.status in ("solved", "closed")
 
 
 def test_people_mentioned_in_passing_are_unknown_to_zendesk(evalset: EvalSet) -> None:

@@ -13,8 +13,7 @@ import requests
 
 from archive.store import Archive
 from exporter.budget import RateBudget
-from exporter.fake_data import build_dataset
-from exporter.fake_zendesk import FakeZendesk
+from exporter.fake import FakeZendesk, build_dataset
 from exporter.jobs import run_backfill, run_export
 from exporter.stream import TicketStream
 from tests.conftest import client_for

@@ -56,14 +56,14 @@ def plant(archive: Path, relpath: str, line: str) -> int:
 
 
 def test_a_clean_archive_has_no_suspects(archive: Path, scanner: LeakScanner) -> None:
-    assert verify_archive(archive, scanner) == []
+    assert verify_archive(archive, scanner.scan) == []
 
 
 def test_a_clean_file_has_no_suspects_even_against_its_tickets_deny_lists(
     rendered: dict[str, bytes], scanner: LeakScanner
 ) -> None:
     text = rendered["tickets/2024/03/4242.md"].decode()
-    assert verify_text("tickets/2024/03/4242.md", text, scanner, ticket=planted_ticket()) == []
+    assert verify_text("tickets/2024/03/4242.md", text, scanner.for_ticket(planted_ticket())) == []
 
 
 def test_planted_leaks_are_found_by_file_line_and_kind(archive: Path, scanner: LeakScanner) -> None:
@@ -71,7 +71,7 @@ def test_planted_leaks_are_found_by_file_line_and_kind(archive: Path, scanner: L
     email_line = plant(archive, first, f"Ping {EMAIL} about it.")
     token_line = plant(archive, second, f"export SRC_ACCESS_TOKEN={TOKEN}")
     host_line = plant(archive, second, f"The instance moved to {HOST} yesterday.")
-    suspects = verify_archive(archive, scanner)
+    suspects = verify_archive(archive, scanner.scan)
     assert [(s.path, s.line, s.kind) for s in suspects] == [
         (first, email_line, "EMAIL"),
         (second, token_line, "SECRET"),
@@ -82,7 +82,7 @@ def test_planted_leaks_are_found_by_file_line_and_kind(archive: Path, scanner: L
 def test_the_report_never_repeats_a_suspected_value(archive: Path, scanner: LeakScanner) -> None:
     relpath = sorted(p.relative_to(archive).as_posix() for p in archive.glob("tickets/**/*.md"))[0]
     plant(archive, relpath, f"Ping {EMAIL} with token {TOKEN} on {HOST}")
-    suspects = verify_files(archive, [relpath], scanner)
+    suspects = verify_files(archive, [relpath], scanner.scan)
     report = "\n".join(str(s) for s in suspects) + repr(suspects)
     assert {s.kind for s in suspects} == {"EMAIL", "SECRET", "HOST"}
     for value in (EMAIL, TOKEN, HOST):
@@ -95,8 +95,8 @@ def test_the_tickets_own_people_are_suspects_when_the_ticket_is_given(
     rendered: dict[str, bytes], scanner: LeakScanner
 ) -> None:
     text = rendered["tickets/2024/03/4242.md"].decode() + "\nThanks again, Oluwaseun from Initrode.\n"
-    assert verify_text("x.md", text, scanner) == []  # no NER: a name alone is not a pattern
-    suspects = verify_text("x.md", text, scanner, ticket=planted_ticket())
+    assert verify_text("x.md", text, scanner.scan) == []  # no NER: a name alone is not a pattern
+    suspects = verify_text("x.md", text, scanner.for_ticket(planted_ticket()))
     line = text.count("\n")
     assert [(s.line, s.kind) for s in suspects] == [(line, "ORG"), (line, "PERSON")]
     assert all("Oluwaseun" not in s.excerpt and "Initrode" not in s.excerpt for s in suspects)
@@ -107,6 +107,6 @@ def test_missing_files_are_skipped_and_long_lines_are_cut_around_the_finding(
 ) -> None:
     relpath = sorted(p.relative_to(archive).as_posix() for p in archive.glob("tickets/**/*.md"))[0]
     line = plant(archive, relpath, "x=1 " * 200 + f"user={EMAIL} " + "y=2 " * 200)
-    suspects = verify_files(archive, [relpath, "tickets/1999/01/1.md"], scanner)
+    suspects = verify_files(archive, [relpath, "tickets/1999/01/1.md"], scanner.scan)
     assert suspects == [Suspect(relpath, line, "EMAIL", suspects[0].excerpt)]
     assert mask(EMAIL) in suspects[0].excerpt and len(suspects[0].excerpt) <= 102

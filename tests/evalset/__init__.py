@@ -21,7 +21,7 @@
 `build_eval_set` invents solved support tickets about a self-hosted code search
 product: log lines, site configs, Helm values, env dumps, Go and Java stack
 traces, kubectl output, curl sessions, email signatures and people mentioned in
-passing. Each ticket is an `exporter.models.Ticket`, with the requester, CCs,
+passing. Each ticket is a `redaction.records.Ticket`, with the requester, CCs,
 agents and organization Zendesk would side-load, so the engine's deny-lists
 run exactly as in production. Every value planted on purpose is recorded:
 

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta, timezone
 from random import Random
 from typing import Iterator, Sequence
 
-from exporter.models import Comment, Organization, Ticket, User
+from redaction.records import Comment, Organization, Ticket, User
 from tests.evalset.contexts import AGENT_FIRST_NAMES, ENGLISH_WORD_CONTEXTS, FILLER, NON_ENGLISH, ORG_CONTEXTS, PERSON_CONTEXTS, org_snippet, person_snippet
 from tests.evalset.facts import FACTS, fact_snippet
 from tests.evalset.names import (

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta, timezone
 from random import Random
 from typing import Iterable, Sequence
 
-from exporter.models import Attachment, Comment, CustomField, Organization, Ticket, User
+from redaction.records import Attachment, Comment, CustomField, Organization, Ticket, User
 from tests.evalset.pastes import CONFIGS, DIAGNOSTICS
 from tests.evalset.truth import (
     DEFAULT_SEED,

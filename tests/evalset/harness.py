@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from random import Random
 from typing import Callable, Iterable, Protocol, Sequence
 
-from exporter.models import Ticket
+from redaction.records import Ticket
 from redaction.errors import RedactionError
 from redaction.models import RedactedTicket
 from tests.evalset.contexts import PERSON_CONTEXTS

@@ -8,7 +8,7 @@ read with `spacy.load` so nothing is ever downloaded.
 
 from __future__ import annotations
 
-from exporter.models import Ticket
+from redaction.records import Ticket
 from redaction.models import RedactedComment, RedactedTicket
 
 

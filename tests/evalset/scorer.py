@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Mapping, Protocol, Sequence
 
-from exporter.models import Ticket
+from redaction.records import Ticket
 from tests.evalset.truth import (
     FACT_KINDS,
     LEAK_LIMITS,

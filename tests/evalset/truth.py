@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Mapping
 
-from exporter.models import Ticket
+from redaction.records import Ticket
 
 SENSITIVE_KINDS: tuple[str, ...] = (
     "person",
