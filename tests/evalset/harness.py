@@ -43,6 +43,7 @@ class Run:
     outcomes: dict[str, list[tuple[Snippet, Outcome]]] = field(default_factory=dict)
     prose_words: int = 0
     prose_taken: int = 0
+    prose_withheld: int = 0  # pieces the target refused to redact: not counted
     prose_examples: Counter[str] = field(default_factory=Counter)
     seconds: dict[str, float] = field(default_factory=dict)
 
@@ -91,7 +92,11 @@ def measure(target: Target, corpora: Corpora, per_ticket: int = 6) -> Run:
     started = time.perf_counter()
     for document in corpora.prose:
         for piece in document.pieces:
-            redacted = target.redact_text(piece)
+            try:
+                redacted = target.redact_text(piece)
+            except RedactionError:
+                run.prose_withheld += 1
+                continue
             run.prose_words += len(piece.split())
             run.prose_taken += count_taken(redacted)
             run.prose_examples.update(taken(piece, redacted))
@@ -239,8 +244,9 @@ def report_lines(corpora: Corpora, run: Run, plain: Run | None = None) -> tuple[
     rate = 1000 * run.prose_taken / run.prose_words if run.prose_words else 0.0
     flag = "✓" if rate <= PROSE_LIMIT else "✗"
     failures += flag == "✗"
+    withheld = f", {run.prose_withheld} pieces withheld" if run.prose_withheld else ""
     row = (
-        f"  {'PERSON/ORG found per 1,000 words':<48}{rate:>6.1f} ({run.prose_taken} in {run.prose_words:,} words)"
+        f"  {'PERSON/ORG found per 1,000 words':<48}{rate:>6.1f} ({run.prose_taken} in {run.prose_words:,} words{withheld})"
         f"{'≤' + format(PROSE_LIMIT, '.0f'):>6} {flag}"
     )
     if plain:
