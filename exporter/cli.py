@@ -311,7 +311,8 @@ def search(
     """
     import json
 
-    from archive.index import Filters, search_archive
+    from archive.query import Filters
+    from archive.search import search_archive
 
     if status not in (None, "solved", "closed"):
         raise _fail(EXIT_CONFIG, f"--status is solved or closed, not {status!r}")

@@ -34,7 +34,8 @@ from typing import Callable, Iterator
 import pytest
 
 from archive.errors import ArchiveLocked
-from archive.store import LOCK_FILE, Archive
+from archive.casefile import LOCK_FILE
+from archive.store import Archive
 from exporter.fake_data import build_dataset
 from exporter.fake_zendesk import FakeZendesk
 from exporter.jobs import run_export
