@@ -45,9 +45,6 @@ SCHEMA_VERSION = "1"
 # Title hits weigh most, then tags/versions/fields, then the conversation.
 RANK = "bm25(10.0, 1.0, 3.0)"
 RACY_NS = 2_000_000_000
-SNIPPET_TOKENS = 16
-PREVIEW_CHARS = 160
-_MARK_OPEN, _MARK_CLOSE = "\x02", "\x03"  # C0 controls never occur in a rendered ticket
 
 _SCHEMA = f"""
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

@@ -137,11 +137,6 @@ class GitRepo:
         result = self.git("rev-parse", "--verify", "--quiet", "HEAD", check=False)
         return result.stdout.decode().strip() or None
 
-    def commit_count(self) -> int:
-        if self.head() is None:
-            return 0
-        return int(self.git("rev-list", "--count", "HEAD").stdout.decode().strip())
-
     def push(self, remote: str | None = None) -> None:
         remote = remote or self._default_remote()
         branch = self.git("symbolic-ref", "--short", "HEAD").stdout.decode().strip()

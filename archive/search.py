@@ -105,6 +105,7 @@ def _search(db: sqlite3.Connection, query: Query, filters: Filters, limit: int) 
             break
     return hits
 
+
 def _hit(db: sqlite3.Connection, rowid: int, expression: str | None, rank: float | None) -> Hit:
     ticket_id, title, path, status, solved_at, sort_at, url, versions, services = db.execute(
         "SELECT ticket_id, title, path, status, solved_at, sort_at, url, versions, services"

@@ -254,10 +254,6 @@ class Archive:
         except OSError as exc:
             raise ArchiveError(f"cannot write {MANIFEST_FILE} in {self.path}: {exc.strerror}") from None
 
-    def read_ticket(self, ticket_id: int) -> str | None:
-        paths = self.find_ticket(ticket_id)
-        return (self.path / paths[0]).read_text("utf-8") if paths else None
-
     # -- state and commits ------------------------------------------------
 
     def read_state(self) -> ArchiveState:

@@ -98,12 +98,13 @@ def test_reopened_ticket_keeps_its_solved_version(fake, redactor, tmp_path: Path
     archive = Archive(tmp_path / "archive")
     export(fake, redactor, archive)
     ticket_id = sorted(fake.dataset.expected_archived_ids())[0]
-    before = archive.read_ticket(ticket_id)
+    (before,) = archived(archive)[ticket_id]
+    before_text = before.read_text("utf-8")
 
     fake.reopen(ticket_id)
     summary = export(fake, redactor, archive)
 
-    assert archive.read_ticket(ticket_id) == before
+    assert archived(archive)[ticket_id] == [before] and before.read_text("utf-8") == before_text
     assert summary.skipped >= 1
 
 
