@@ -508,6 +508,7 @@ def verify(
     Secrets, emails, phones, IPs and hosts or URLs off the allow-list are reported
     with their values masked. Example: ticket-archive verify --archive ./archive
     """
+    from archive.casefile import TICKETS_DIR
     from archive.store import Archive
     from archive.verify import verify_archive
     from exporter.settings_file import load_settings
@@ -516,8 +517,8 @@ def verify(
     with _errors():
         settings = load_settings(config)
         root = Archive(archive).path
-        if not (root / "tickets").is_dir():
-            raise ArchiveError(f"{root} holds no tickets/ directory; is it a ticket archive?")
+        if not (root / TICKETS_DIR).is_dir():
+            raise ArchiveError(f"{root} holds no {TICKETS_DIR}/ directory; is it a ticket archive?")
         suspects = verify_archive(root, LeakScanner(settings.redaction).scan)
     for suspect in suspects:
         typer.echo(str(suspect))
