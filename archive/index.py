@@ -14,13 +14,14 @@ blindly:
   (git's "racily clean" problem).
 - a missing, unreadable, corrupt or older-schema index is rebuilt from scratch,
   into a temp file that replaces the old one, so readers never see half an index.
-- `update_index(archive, paths)` refreshes only the files an export wrote.
 
 One table per concern: `docs` (one row per file: its stat, hash and the
 ticket's filterable fields), `facets` (versions, services and keywords, for
 exact filters), `dirs` (the directory signatures), `fts` (title, conversation and metadata text, FTS5 with the
 unicode61 tokenizer: `gitserver-0` is indexed as the two tokens gitserver, 0,
 and the query side turns `gitserver-0` into that phrase; see archive.query).
+Each file is read by `archive.casefile.read_case_file`, as the pages read it;
+archive.search runs the queries.
 """
 
 from __future__ import annotations
@@ -32,26 +33,18 @@ import re
 import sqlite3
 import time
 import uuid
-from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, TypeVar
 
-from archive.errors import ArchiveError, RenderError
-from archive.header import split_header
-from archive.query import Filters, Query, filter_sql, parse_query
+from archive.casefile import INDEX_FILE, STATE_DIR, TICKETS_DIR, CaseFile, read_case_file, scalar_text
+from archive.errors import ArchiveError
+from archive.facts import version_key
 
-# archive.store's layout, spelled out rather than imported so that the store can call update_index.
-STATE_DIR = ".ticket-archive"
-TICKETS_DIR = "tickets"
-INDEX_FILE = f"{STATE_DIR}/cache/index.sqlite"
 SCHEMA_VERSION = "1"
 # Title hits weigh most, then tags/versions/fields, then the conversation.
 RANK = "bm25(10.0, 1.0, 3.0)"
 RACY_NS = 2_000_000_000
-SNIPPET_TOKENS = 16
-PREVIEW_CHARS = 160
-_MARK_OPEN, _MARK_CLOSE = "\x02", "\x03"  # C0 controls never occur in a rendered ticket
 
 _SCHEMA = f"""
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -93,42 +86,6 @@ _NOT_TEXT = {
 _COMMENT_HEADER = re.compile(r"^### \d+\. [^·\n]*· (?P<who>[^\n]*?) · (?:public|internal note)[ \t]*$", re.M)
 _TITLE = re.compile(r"\A\s*# [^\n]*\n")
 _LABEL = re.compile(r"^\*\*(?P<label>[A-Z][\w ]{0,30}):\*\*", re.M)  # **Problem:** reads better as Problem:
-_SPACE = re.compile(r"\s+")
-
-# -- records -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Hit:
-    id: int | None
-    title: str
-    path: str  # relative to the archive, like git shows it
-    status: str | None
-    versions: tuple[str, ...]
-    services: tuple[str, ...]
-    solved_at: str | None
-    url: str | None
-    score: float | None  # bm25, higher is better; None when listing without a query
-    fragments: tuple[tuple[str, bool], ...]  # the snippet: (text, is_match) pieces
-
-    @property
-    def snippet(self) -> str:
-        """The snippet as text, matches in **bold** (Markdown, like the archive)."""
-        return "".join(f"**{text}**" if match else text for text, match in self.fragments)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "path": self.path,
-            "status": self.status,
-            "versions": list(self.versions),
-            "services": list(self.services),
-            "solved_at": self.solved_at,
-            "url": self.url,
-            "score": self.score,
-            "snippet": self.snippet,
-        }
 
 
 @dataclass
@@ -147,12 +104,6 @@ class IndexStats:
 
 
 @dataclass(frozen=True)
-class SearchResult:
-    hits: list[Hit]
-    index: IndexStats = field(default_factory=IndexStats)
-
-
-@dataclass(frozen=True)
 class _Doc:
     ticket_id: int | None
     title: str
@@ -167,72 +118,43 @@ class _Doc:
     meta: str
 
 
-# -- reading ticket files ------------------------------------------------------------------
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, datetime):
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    if isinstance(value, date):
-        return value.isoformat()
-    return "" if value is None else str(value)
+def _document(case: CaseFile) -> _Doc:
+    """What the index keeps of one ticket file."""
+    header, ticket_id = case.header, case.ticket_id
+    conversation = _LABEL.sub(r"\g<label>:", _COMMENT_HEADER.sub(r"\g<who>:", _TITLE.sub("", case.body, count=1))).strip()
+    solved_at = header.solved_at or None
+    versions = {*header.versions, *([header.version] if header.version else [])}
+    lines = [f"id: {ticket_id}"] if ticket_id is not None else []
+    lines += [
+        line
+        for key, value in case.frontmatter.items()
+        if str(key) not in _NOT_TEXT
+        for line in _meta_lines(str(key), value)
+    ]
+    return _Doc(
+        ticket_id=ticket_id,
+        title=case.title,
+        status=header.status,
+        solved_at=solved_at,
+        sort_at=solved_at or header.updated_at or header.created_at or "",
+        url=header.url or None,
+        versions=tuple(sorted(sorted(versions), key=version_key)),
+        services=tuple(sorted(set(header.services))),
+        keywords=tuple(sorted({k.strip().lower() for k in (*header.keywords, *header.tags)} - {""})),
+        body=conversation,
+        meta="\n".join(lines),
+    )
 
 
 def _meta_lines(key: str, value: Any) -> list[str]:
     """`key: value` for every scalar inside a frontmatter value. The key before each list item
     keeps a phrase from matching across two items (keywords [context, deadline])."""
     if isinstance(value, dict):
-        return [line for k, v in value.items() for line in _meta_lines(f"{key} {_text(k)}", v)]
+        return [line for k, v in value.items() for line in _meta_lines(f"{key} {scalar_text(k) or ''}", v)]
     if isinstance(value, (list, tuple, set)):
         return [line for v in value for line in _meta_lines(key, v)]
-    text = _text(value)
+    text = scalar_text(value)
     return [f"{key}: {text}"] if text else []
-
-
-def _list(value: Any) -> tuple[str, ...]:
-    items = value if isinstance(value, (list, tuple)) else [] if value is None else [value]
-    return tuple(sorted({_text(v).strip() for v in items if not isinstance(v, (dict, list))} - {""}))
-
-
-def _parse_ticket_file(relpath: str, text: str) -> _Doc:
-    """What the index keeps of one ticket file; never fails, whatever a hand edit left in it."""
-    try:
-        meta, body = split_header(text)
-    except RenderError:
-        meta, body = {}, text
-    stem = Path(relpath).stem
-    ticket_id = meta.get("id")
-    if not isinstance(ticket_id, int) or isinstance(ticket_id, bool):
-        ticket_id = int(stem) if stem.isdigit() else None
-    title = _text(meta.get("title")).strip()
-    if not title:
-        heading = re.search(r"^# (.+)$", body, re.M)
-        title = heading.group(1).strip() if heading else stem
-    conversation = _LABEL.sub(r"\g<label>:", _COMMENT_HEADER.sub(r"\g<who>:", _TITLE.sub("", body, count=1))).strip()
-    solved_at = _text(meta.get("solved_at")) or None
-    sort_at = solved_at or _text(meta.get("updated_at")) or _text(meta.get("created_at"))
-    versions = tuple(sorted(set(_list(meta.get("versions")) + _list(meta.get("version"))), key=_version_key))
-    lines = [f"id: {ticket_id}"] if ticket_id is not None else []
-    lines += [line for key, value in meta.items() if str(key) not in _NOT_TEXT for line in _meta_lines(str(key), value)]
-    return _Doc(
-        ticket_id=ticket_id,
-        title=title,
-        status=_text(meta.get("status")).strip().lower() or None,
-        solved_at=solved_at,
-        sort_at=sort_at,
-        url=_text(meta.get("url")) or None,
-        versions=versions,
-        services=tuple(s.lower() for s in _list(meta.get("services"))),
-        keywords=tuple(sorted({s.lower() for s in (*_list(meta.get("keywords")), *_list(meta.get("tags")))})),
-        body=conversation,
-        meta="\n".join(lines),
-    )
-
-
-def _version_key(version: str) -> tuple[Any, ...]:
-    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in version.split("."))
 
 
 # -- the index ----------------------------------------------------------------------
@@ -271,7 +193,7 @@ class _Rebuild(Exception):
 
 
 class SearchIndex:
-    """The index of one archive. Use as a context manager; each method refreshes as needed."""
+    """The index of one archive. Use as a context manager; `refresh` brings it up to date."""
 
     def __init__(self, archive_path: Path | str, index_path: Path | str | None = None) -> None:
         self.archive = Path(archive_path).expanduser().resolve()
@@ -302,32 +224,9 @@ class SearchIndex:
         stats.seconds = time.perf_counter() - started
         return stats
 
-    def update(self, paths: Iterable[Path | str]) -> IndexStats:
-        """Re-read just these ticket files (archive-relative or absolute); gone ones are removed."""
-        started = time.perf_counter()
-        files: dict[str, _Stat | None] = {}
-        for raw in paths:
-            path = Path(raw)
-            absolute = path if path.is_absolute() else self.archive / path
-            try:
-                relpath = absolute.resolve().relative_to(self.archive).as_posix()
-            except ValueError:
-                continue  # outside the archive
-            if relpath.startswith(f"{TICKETS_DIR}/") and relpath.endswith(".md"):
-                files[relpath] = _stat(absolute, time.time_ns())
-
-        def work(db: sqlite3.Connection) -> IndexStats:
-            known: dict[str, _Row] = {}
-            paths = list(files)
-            for at in range(0, len(paths), 500):
-                chunk = paths[at : at + 500]
-                known.update(_rows(db, f"path IN ({','.join('?' * len(chunk))})", chunk))
-            # Their directories are compared file by file at the next full refresh.
-            return self._apply(db, files, known, {relpath.rpartition("/")[0]: None for relpath in files})
-
-        stats = self._guard(work)
-        stats.seconds = time.perf_counter() - started
-        return stats
+    def read(self, work: Callable[[sqlite3.Connection], _T]) -> _T:
+        """Run `work(db)` on the index as it is (see archive.search); a missing or corrupt index is rebuilt first."""
+        return self._guard(work)
 
     def _refresh(self, db: sqlite3.Connection) -> IndexStats:
         """Compare directory signatures first; only a directory whose signature changed is compared file by file."""
@@ -501,7 +400,7 @@ class SearchIndex:
         if old is not None and old[3] == sha:
             db.execute("UPDATE docs SET size = ?, mtime_ns = ? WHERE rowid = ?", (st[0], st[1], old[0]))
             return
-        doc = _parse_ticket_file(relpath, data.decode("utf-8", errors="replace"))
+        doc = _document(read_case_file(relpath, data.decode("utf-8", errors="replace")))
         if old is not None:
             self._delete(db, old[0])
             stats.updated += 1
@@ -531,107 +430,3 @@ class SearchIndex:
         db.execute("DELETE FROM fts WHERE rowid = ?", (rowid,))
         db.execute("DELETE FROM facets WHERE doc = ?", (rowid,))
         db.execute("DELETE FROM docs WHERE rowid = ?", (rowid,))
-
-    # -- searching -------------------------------------------------------------------
-
-    def search(self, query: str = "", filters: Filters = Filters(), limit: int = 20) -> list[Hit]:
-        """Ranked hits for `query` within `filters`; newest first when the query has no terms.
-
-        Assumes a current index: call `refresh()` first (`search_archive` does)."""
-        parsed = parse_query(query)
-        return self._guard(lambda db: self._search(db, parsed, filters, max(1, limit)))
-
-    def _search(self, db: sqlite3.Connection, query: Query, filters: Filters, limit: int) -> list[Hit]:
-        expression = query.expression()
-        where, params = filter_sql(filters, text=expression is not None)
-        if expression is None:
-            if query.exclude:
-                where.append("d.rowid NOT IN (SELECT rowid FROM fts WHERE fts MATCH ?)")
-                params.append(query.exclude)
-            sql = "SELECT d.rowid, NULL FROM docs d" + (" WHERE " + " AND ".join(where) if where else "")
-            rows = db.execute(sql + " ORDER BY d.sort_at DESC, d.ticket_id DESC LIMIT ?", (*params, limit)).fetchall()
-            return [self._hit(db, rowid, None, None) for rowid, _ in rows]
-
-        # Tickets with the words as one exact phrase come first, then the other matches.
-        tiers = [expression]
-        if query.phrase:
-            tiers.insert(0, f"({query.phrase}) NOT ({query.exclude})" if query.exclude else query.phrase)
-        join = " JOIN docs d ON d.rowid = f.rowid" if where else ""
-        sql = (
-            f"SELECT f.rowid, f.rank FROM fts f{join} WHERE fts MATCH ?"
-            + "".join(f" AND {w}" for w in where)
-            + " ORDER BY f.rank LIMIT ?"
-        )
-        hits: list[Hit] = []
-        seen: set[int] = set()
-        for tier in tiers:
-            for rowid, rank in db.execute(sql, (tier, *params, limit + len(seen))).fetchall():
-                if rowid not in seen and len(hits) < limit:
-                    seen.add(rowid)
-                    hits.append(self._hit(db, rowid, tier, rank))
-            if len(hits) >= limit:
-                break
-        return hits
-
-    def _hit(self, db: sqlite3.Connection, rowid: int, expression: str | None, rank: float | None) -> Hit:
-        ticket_id, title, path, status, solved_at, sort_at, url, versions, services = db.execute(
-            "SELECT ticket_id, title, path, status, solved_at, sort_at, url, versions, services"
-            " FROM docs WHERE rowid = ?",
-            (rowid,),
-        ).fetchone()
-        if expression is None:
-            sql = "SELECT substr(body, 1, ?) FROM fts WHERE rowid = ?"
-            row = db.execute(sql, (2 * PREVIEW_CHARS, rowid)).fetchone()
-            text = _SPACE.sub(" ", row[0] if row else "").strip()
-            snippet = text[:PREVIEW_CHARS].rstrip() + ("…" if len(text) > PREVIEW_CHARS else "")
-        else:
-            row = db.execute(
-                f"SELECT snippet(fts, 1, ?, ?, '…', {SNIPPET_TOKENS}) FROM fts WHERE fts MATCH ? AND rowid = ?",
-                (_MARK_OPEN, _MARK_CLOSE, expression, rowid),
-            ).fetchone()
-            snippet = _SPACE.sub(" ", row[0] if row else "").strip()
-        return Hit(
-            id=ticket_id,
-            title=title,
-            path=path,
-            status=status,
-            versions=tuple(json.loads(versions)),
-            services=tuple(json.loads(services)),
-            solved_at=solved_at,
-            url=url,
-            score=None if rank is None else float(f"{-rank:.4g}"),
-            fragments=_fragments(snippet),
-        )
-
-
-def _fragments(snippet: str) -> tuple[tuple[str, bool], ...]:
-    pieces: list[tuple[str, bool]] = []
-    for part in re.split(f"({_MARK_OPEN}[^{_MARK_CLOSE}]*{_MARK_CLOSE})", snippet):
-        if part.startswith(_MARK_OPEN):
-            pieces.append((part[1:-1], True))
-        elif part:
-            pieces.append((part, False))
-    return tuple(pieces)
-
-
-# -- the library's entry points ------------------------------------------------------
-
-
-def search_archive(
-    archive_path: Path | str, query: str = "", filters: Filters = Filters(), *, limit: int = 20, reindex: bool = False
-) -> SearchResult:
-    """Refresh the archive's index (rebuilding it when needed or asked), then search it."""
-    with SearchIndex(archive_path) as index:
-        stats = index.refresh(rebuild=reindex)
-        return SearchResult(hits=index.search(query, filters, limit), index=stats)
-
-
-def update_index(archive_path: Path | str, changed_paths: Iterable[Path | str]) -> IndexStats:
-    """Re-index the files an export wrote or removed (the export job's hook); builds the index when missing."""
-    with SearchIndex(archive_path) as index:
-        return index.update(changed_paths)
-
-
-def rebuild_index(archive_path: Path | str) -> IndexStats:
-    with SearchIndex(archive_path) as index:
-        return index.refresh(rebuild=True)

@@ -6,28 +6,25 @@ removes and rebuilds the pages from the manifest, so a nightly run with ten
 changed tickets never re-reads the thousands it did not touch. The case files
 stay the source of truth: a manifest that is missing, unreadable, of another
 format or recorded at another commit than HEAD is rebuilt by reading them all.
-Every entry, written or rebuilt, comes from the rendered file's text through
-`entry_from_text`, so the two paths cannot disagree.
+Every entry, written or rebuilt, is read from the file's text by
+`archive.casefile.read_case_file`, so the two paths cannot disagree, nor can
+the pages and the search index.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import re
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, Iterable
 
-from archive.errors import RenderError
-from archive.header import split_header
+from archive.casefile import MANIFEST_FILE, TICKET_FILES, CaseFile, read_case_file
 
 log = logging.getLogger("ticket_archive.archive")
 
-MANIFEST_FILE = ".ticket-archive/cache/manifest.json"
 FORMAT = 1
 RESOLUTION_CHARS = 200
-_RESOLUTION = re.compile(r"^## Resolution\n\n(?P<text>.*?)(?=^## |\Z)", re.M | re.S)
 
 
 @dataclass(frozen=True)
@@ -63,22 +60,6 @@ class Entry:
         )
 
 
-# What a hand-edited file may not smuggle into a page's path or a query.
-_VERSION = re.compile(r"^\d{1,4}(?:\.\d{1,4}){1,3}$")
-_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{0,62}$")
-
-
-def _strings(value: Any, valid: re.Pattern[str] | None = None) -> tuple[str, ...]:
-    if not isinstance(value, list):
-        return ()
-    items = (str(v) for v in value if isinstance(v, (str, int, float)) and not isinstance(v, bool))
-    return tuple(v for v in items if valid is None or valid.match(v))
-
-
-def _text(value: Any) -> str | None:
-    return None if value is None or isinstance(value, (dict, list)) else str(value)
-
-
 def first_line(text: str, limit: int = RESOLUTION_CHARS) -> str | None:
     """The first line that says something, cut at a sentence (or a word) within `limit`."""
     for line in text.splitlines():
@@ -95,29 +76,24 @@ def first_line(text: str, limit: int = RESOLUTION_CHARS) -> str | None:
     return None
 
 
-def entry_from_text(relpath: str, text: str) -> Entry | None:
+def entry_of(case: CaseFile) -> Entry | None:
     """The manifest entry of one case file; None when it is not a readable case file."""
-    try:
-        meta, body = split_header(text)
-    except RenderError:
+    header, ticket_id = case.header, case.header.id
+    if not case.readable or ticket_id is None:
         return None
-    ticket_id = meta.get("id")
-    if not isinstance(ticket_id, int) or isinstance(ticket_id, bool):
-        return None
-    solved = _text(meta.get("solved_at")) or _text(meta.get("updated_at"))
-    version, deployment = _text(meta.get("version")), _text(meta.get("deployment"))
-    found = _RESOLUTION.search(body)
+    solved = header.solved_at or header.updated_at
+    resolution = case.section("Resolution")
     return Entry(
-        path=relpath,
+        path=case.path,
         id=ticket_id,
-        title=_text(meta.get("title")) or f"Ticket {ticket_id}",
+        title=case.title,
         solved=solved[:10] if solved else None,
-        version=version if version and _VERSION.match(version) else None,
-        versions=_strings(meta.get("versions"), _VERSION),
-        services=_strings(meta.get("services"), _NAME),
-        deployment=deployment if deployment and _NAME.match(deployment) else None,
-        errors=_strings(meta.get("errors")),
-        resolution=first_line(found.group("text")) if found else None,
+        version=header.version,
+        versions=header.versions,
+        services=header.services,
+        deployment=header.deployment,
+        errors=header.errors,
+        resolution=first_line(resolution) if resolution is not None else None,
     )
 
 
@@ -150,9 +126,9 @@ class Manifest:
             return None
 
     @classmethod
-    def rebuild(cls, root: Path, tickets_dir: str) -> "Manifest":
+    def rebuild(cls, root: Path) -> "Manifest":
         manifest = cls()
-        manifest.refresh(root, (str(p.relative_to(root)) for p in sorted((root / tickets_dir).glob("*/*/*.md"))))
+        manifest.refresh(root, (str(p.relative_to(root)) for p in sorted(root.glob(TICKET_FILES))))
         return manifest
 
     def refresh(self, root: Path, relpaths: Iterable[str]) -> None:
@@ -170,7 +146,7 @@ class Manifest:
     # -- changes ----------------------------------------------------------------------
 
     def put(self, relpath: str, text: str) -> None:
-        entry = entry_from_text(relpath, text)
+        entry = entry_of(read_case_file(relpath, text))
         if entry is None:
             log.warning("%s is not a readable case file; it is left off the generated pages", relpath)
             self.drop(relpath)

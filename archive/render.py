@@ -8,7 +8,7 @@ change. Every file stays under Sourcegraph's indexing bounds (archive.limits).
     ---
     id: 42
     title: gitserver OOMKilled after upgrade to 4.1
-    ... (see `metadata` for the keys and their order)
+    ... (see `archive.casefile.Header` for the keys and their order)
     ---
 
     # gitserver OOMKilled after upgrade to 4.1
@@ -31,13 +31,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any
 
 import yaml
 
 from archive import facts
+from archive.casefile import Header, format_utc
 from archive.errors import RenderError
-from archive.header import FlowMap, dump_header
 from archive.limits import Trim, trim_text, trims, within_bounds
 from archive.settings import NoteSettings
 from redaction.models import RedactedComment, RedactedTicket
@@ -61,12 +60,6 @@ TITLE_CHARS = 100
 def clean_text(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return _UNWRITABLE.sub("\ufffd", text)
-
-
-def iso(value: datetime | None) -> str | None:
-    if value is None:
-        return None
-    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def day(value: datetime | None) -> str | None:
@@ -224,52 +217,43 @@ def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def metadata(ticket: RedactedTicket, case: CaseFacts, settings: NoteSettings = DEFAULT) -> dict[str, Any]:
+def header(ticket: RedactedTicket, case: CaseFacts, settings: NoteSettings = DEFAULT) -> Header:
     if ticket.organization is not None and not _PSEUDONYM.match(ticket.organization):
         raise RenderError(
             f"ticket {ticket.id}: organization must be a keyed pseudonym such as org-3f9a1c0b2d4e; "
             "fix the redaction stage, never archive a name"
         )
-    meta: dict[str, Any] = {
-        "id": ticket.id,
-        "title": ticket.title,
-        "status": ticket.status,
-        "created_at": iso(ticket.created_at),
-        "updated_at": iso(ticket.updated_at),
-        "solved_at": iso(ticket.solved_at),
-        "url": ticket.url,
-        "priority": ticket.priority,
-        "type": ticket.type,
-        "channel": ticket.channel,
-    }
-    if ticket.organization is not None:
-        meta["organization"] = ticket.organization
-    meta.update(
-        {
-            "product_area": case.product_area,
-            "deployment": case.deployment,
-            "version": case.version,
-            "versions": case.versions,
-            "services": case.services,
-            "errors": sorted(case.errors),
-            "keywords": case.keywords,
-            "tags": sorted(set(ticket.tags)),
-            "comments": len(ticket.comments),
-        }
-    )
     wanted = None if settings.custom_fields is None else {t.casefold() for t in settings.custom_fields}
     fields = {
         _short(title, TITLE_CHARS): _short(value, FIELD_CHARS)
         for title, value in ticket.custom_fields
         if (wanted is None or title.casefold() in wanted) and value.strip()
     }
-    if fields:
-        meta["fields"] = fields
-    redaction: dict[str, Any] = {"counts": FlowMap(sorted(ticket.redactions.items()))}
-    if ticket.redaction_versions:
-        redaction["versions"] = FlowMap(sorted(ticket.redaction_versions.items()))
-    meta["redaction"] = redaction
-    return meta
+    return Header(
+        id=ticket.id,
+        title=ticket.title,
+        status=ticket.status,
+        created_at=format_utc(ticket.created_at),
+        updated_at=format_utc(ticket.updated_at),
+        solved_at=format_utc(ticket.solved_at) if ticket.solved_at else None,
+        url=ticket.url,
+        priority=ticket.priority,
+        type=ticket.type,
+        channel=ticket.channel,
+        organization=ticket.organization,
+        product_area=case.product_area,
+        deployment=case.deployment,
+        version=case.version,
+        versions=tuple(case.versions),
+        services=tuple(case.services),
+        errors=tuple(sorted(case.errors)),
+        keywords=tuple(case.keywords),
+        tags=tuple(sorted(set(ticket.tags))),
+        comments=len(ticket.comments),
+        fields=tuple(fields.items()),
+        redactions=tuple(sorted(ticket.redactions.items())),
+        redaction_versions=tuple(sorted(ticket.redaction_versions.items())),
+    )
 
 
 def _code(text: str) -> str:
@@ -339,13 +323,13 @@ def render_ticket(ticket: RedactedTicket, settings: NoteSettings | None = None) 
     settings = settings or DEFAULT
     try:
         case = case_facts(ticket, settings)
-        header = dump_header(metadata(ticket, case, settings))
+        frontmatter = header(ticket, case, settings).dump()
     except RenderError:
         raise
     except (yaml.YAMLError, ValueError, TypeError, RecursionError) as exc:
         raise RenderError(f"ticket {ticket.id}: cannot render ({type(exc).__name__})") from None
     for trim in trims(settings):
-        text = f"{header}\n{body(ticket, case, trim)}"
+        text = f"{frontmatter}\n{body(ticket, case, trim)}"
         if within_bounds(text, settings):
             return text.encode("utf-8")
     raise RenderError(

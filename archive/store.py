@@ -12,34 +12,39 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import json
 import os
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
+from archive.casefile import (
+    CACHE_DIR,
+    CLEAN_FILE,
+    GITIGNORE,
+    GITIGNORE_FILE,
+    LOCK_FILE,
+    MANIFEST_FILE,
+    README,
+    SERVICES_DIR,
+    STATE_DIR,
+    STATE_FILE,
+    TICKETS_DIR,
+    VERSIONS_DIR,
+    ticket_path,
+)
 from archive.errors import ArchiveError, ArchiveLocked, LeakSuspected
-from archive.manifest import MANIFEST_FILE, Manifest
-from archive.pages import README, SERVICES_DIR, VERSIONS_DIR, build_pages, sourcegraph_repo_name
+from archive.manifest import Manifest
+from archive.pages import build_pages, sourcegraph_repo_name
 from archive.render import render_ticket
 from archive.repo import GitRepo
 from archive.settings import NoteSettings
+from archive.state import ArchiveState
 from redaction.models import RedactedTicket
 
 # Given a file's path and rendered text, returns what looks like a leak (nothing when clean).
 Check = Callable[[str, str], Iterable[object]]
 
-STATE_DIR = ".ticket-archive"
-STATE_FILE = f"{STATE_DIR}/state.json"
-LOCK_FILE = f"{STATE_DIR}/run.lock"
-# HEAD as of a run that ended with everything committed; gone as soon as a run changes a file.
-CLEAN_FILE = f"{STATE_DIR}/cache/clean"
-TICKETS_DIR = "tickets"
-GITIGNORE = (
-    "# Caches rebuilt from the ticket files, locks and temp files of a killed run; never committed.\n"
-    ".ticket-archive/cache/\n.ticket-archive/*.lock\n*.tmp\n"
-)
 # Where write_atomic puts its temp files (`.<name>.<random>.tmp` next to the target).
 _TEMP_FILES = (
     ".*.tmp",
@@ -47,7 +52,7 @@ _TEMP_FILES = (
     f"{VERSIONS_DIR}/.*.tmp",
     f"{SERVICES_DIR}/.*.tmp",
     f"{STATE_DIR}/.*.tmp",
-    f"{STATE_DIR}/cache/.*.tmp",
+    f"{CACHE_DIR}/.*.tmp",
 )
 
 
@@ -99,11 +104,11 @@ class Archive:
             self.repo.init()
         except OSError as exc:
             raise ArchiveError(f"cannot create the archive at {self.path}: {exc.strerror}") from None
-        self._write(".gitignore", GITIGNORE.encode())
+        self._write(GITIGNORE_FILE, GITIGNORE.encode())
         if not clean:
             # Files a killed run wrote but did not commit belong to the next commit.
             self._changed.update(
-                self.repo.uncommitted_paths(".gitignore", TICKETS_DIR, STATE_FILE, README, VERSIONS_DIR, SERVICES_DIR)
+                self.repo.uncommitted_paths(GITIGNORE_FILE, TICKETS_DIR, STATE_FILE, README, VERSIONS_DIR, SERVICES_DIR)
             )
         return self
 
@@ -170,10 +175,6 @@ class Archive:
 
     # -- tickets ----------------------------------------------------------
 
-    def ticket_relpath(self, ticket: RedactedTicket) -> str:
-        created = ticket.created_at
-        return f"{TICKETS_DIR}/{created.year:04d}/{created.month:02d}/{ticket.id}.md"
-
     def find_ticket(self, ticket_id: int) -> list[str]:
         """The ticket's case files, from the manifest: the tree is never listed."""
         return self.manifest().paths_of(ticket_id)
@@ -183,7 +184,7 @@ class Archive:
 
         `check(relpath, text)` sees the rendered file before it is written and
         returns what looks like a leak; anything it returns withholds the file."""
-        relpath = self.ticket_relpath(ticket)
+        relpath = ticket_path(ticket.id, ticket.created_at)
         data = render_ticket(ticket, self.notes)
         if check is not None:
             suspects = tuple(check(relpath, data.decode("utf-8")))
@@ -217,7 +218,7 @@ class Archive:
         if self._manifest is None:
             manifest = Manifest.load(self.path, self.repo.head() if self.repo.exists() else None)
             if manifest is None:
-                manifest = Manifest.rebuild(self.path, TICKETS_DIR)
+                manifest = Manifest.rebuild(self.path)
             else:
                 # Ticket files a killed run left uncommitted (found by open()) may differ from the manifest.
                 manifest.refresh(self.path, sorted(p for p in self._changed if p.startswith(f"{TICKETS_DIR}/")))
@@ -253,31 +254,22 @@ class Archive:
         except OSError as exc:
             raise ArchiveError(f"cannot write {MANIFEST_FILE} in {self.path}: {exc.strerror}") from None
 
-    def read_ticket(self, ticket_id: int) -> str | None:
-        paths = self.find_ticket(ticket_id)
-        return (self.path / paths[0]).read_text("utf-8") if paths else None
-
     # -- state and commits ------------------------------------------------
 
-    def read_state(self) -> dict[str, Any]:
+    def read_state(self) -> ArchiveState:
         try:
-            data = json.loads((self.path / STATE_FILE).read_text("utf-8"))
+            return ArchiveState.loads((self.path / STATE_FILE).read_text("utf-8"))
         except FileNotFoundError:
-            return {}
+            return ArchiveState()
         except (OSError, ValueError) as exc:
             raise ArchiveError(
                 f"{self.path / STATE_FILE} is unreadable ({type(exc).__name__}); restore it with "
                 f"`git -C {self.path} checkout -- {STATE_FILE}`"
             ) from None
-        return data if isinstance(data, dict) else {}
 
-    def write_state(self, state: dict[str, Any]) -> bool:
-        data = json.dumps(state, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-        return self._write(STATE_FILE, data.encode("utf-8"))
-
-    @property
-    def pending_changes(self) -> int:
-        return len(self._changed)
+    def write_state(self, state: ArchiveState) -> bool:
+        """Write the state for the next commit; True when it changed."""
+        return self._write(STATE_FILE, state.dumps())
 
     def commit(self, message: str) -> str | None:
         """Update the generated pages, stage what this run changed and commit it; None when nothing changed."""

@@ -24,9 +24,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
+from archive.casefile import TICKETS_DIR
 from redaction.models import Finding
 
-TICKET_GLOB = "tickets/**/*.md"
+# Any depth, on purpose: a case file misplaced by hand is still scanned.
+TICKET_GLOB = f"{TICKETS_DIR}/**/*.md"
 EXCERPT_CHARS = 100
 # `redaction:` and its indented lines, up to the next top-level key.
 _REDACTION_BLOCK = re.compile(r"^redaction:.*\n(?:[ \t]+.*\n)*", re.M)

@@ -2,16 +2,17 @@
 
 Each command parses its options, builds the client, redactor and archive, calls
 one library function and prints a summary. Errors become one line on stderr
-and an exit code:
+and an exit code (the README's table says the same; tests/test_docs.py checks it):
 
-    0  ok
-    1  finished, but some tickets were withheld (redaction failed; retried next run)
-    2  configuration or usage error
-    3  Zendesk refused the credentials (401/403, a wrong OAuth client id or secret, not an admin)
-    4  Zendesk failed or was unreachable after retries
-    5  the archive or git failed
-    6  the redaction engine (spaCy model) is unavailable
-    7  another run holds the archive's lock
+    0    ok
+    1    finished, but some tickets were withheld (retried next run), or `verify` found suspected leaks
+    2    configuration or usage error (the message says what to set)
+    3    Zendesk refused the credentials (401/403, a wrong OAuth client id or secret), or the user is not an admin
+    4    Zendesk failed or was unreachable after retries
+    5    the archive or git failed (a rejected push keeps the local commit)
+    6    the redaction engine (the spaCy model) is unavailable
+    7    another run holds the archive's lock
+    130  interrupted (Ctrl-C); nothing was committed by this run
 
 Each command imports what it runs, inside its function: `--help`, `search`
 and `forget` start without the Zendesk client, the jobs or Presidio and spaCy
@@ -50,6 +51,7 @@ EXIT_ZENDESK = 4
 EXIT_ARCHIVE = 5
 EXIT_REDACTION = 6
 EXIT_LOCKED = 7
+EXIT_INTERRUPTED = 130
 
 app = typer.Typer(
     add_completion=False,
@@ -127,7 +129,7 @@ def _errors() -> Iterator[None]:
         code = next(code for kind, code in _EXIT_CODES if isinstance(exc, kind))
         raise _fail(code, str(exc)) from None
     except KeyboardInterrupt:
-        raise _fail(130, "interrupted; nothing was committed by this run") from None
+        raise _fail(EXIT_INTERRUPTED, "interrupted; nothing was committed by this run") from None
 
 
 @contextlib.contextmanager
@@ -436,7 +438,8 @@ def search(
     """
     import json
 
-    from archive.index import Filters, search_archive
+    from archive.query import Filters
+    from archive.search import search_archive
 
     if status not in (None, "solved", "closed"):
         raise _fail(EXIT_CONFIG, f"--status is solved or closed, not {status!r}")
@@ -505,6 +508,7 @@ def verify(
     Secrets, emails, phones, IPs and hosts or URLs off the allow-list are reported
     with their values masked. Example: ticket-archive verify --archive ./archive
     """
+    from archive.casefile import TICKETS_DIR
     from archive.store import Archive
     from archive.verify import verify_archive
     from exporter.settings_file import load_settings
@@ -513,8 +517,8 @@ def verify(
     with _errors():
         settings = load_settings(config)
         root = Archive(archive).path
-        if not (root / "tickets").is_dir():
-            raise ArchiveError(f"{root} holds no tickets/ directory; is it a ticket archive?")
+        if not (root / TICKETS_DIR).is_dir():
+            raise ArchiveError(f"{root} holds no {TICKETS_DIR}/ directory; is it a ticket archive?")
         suspects = verify_archive(root, LeakScanner(settings.redaction).scan)
     for suspect in suspects:
         typer.echo(str(suspect))

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
+from archive.casefile import TICKETS_DIR
 from archive.settings import NoteSettings
-from archive.store import TICKETS_DIR, Archive
+from archive.store import Archive
 from exporter.client import RetryPolicy, ZendeskClient
 from exporter.config import ZendeskConfig
 from exporter.fake import FakeOAuth, FakeZendesk

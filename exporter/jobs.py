@@ -27,6 +27,7 @@ from datetime import date, datetime, time as dtime, timedelta, timezone
 from typing import TYPE_CHECKING, Callable, Iterable, Protocol
 
 from archive.errors import LeakSuspected, RenderError
+from archive.state import ExportCursor
 from archive.store import Archive
 from archive.verify import Suspect, verify_text
 from exporter.client import ZendeskClient
@@ -293,19 +294,17 @@ def _export(
 ) -> RunSummary:
     started = time.monotonic()
     state = archive.read_state()
-    nightly = dict(state.get("nightly") or {})
-    summary = RunSummary(mode="export", withheld=set(int(i) for i in state.get("withheld") or ()))
+    nightly = state.nightly or ExportCursor()
+    summary = RunSummary(mode="export", withheld=set(state.withheld))
     start_time = int(day_start(since).timestamp()) if since else 0
     stream = TicketStream(
         client,
-        cursor=nightly.get("cursor"),
-        start_time=int(nightly.get("high_water") or start_time),
+        cursor=nightly.cursor,
+        start_time=nightly.high_water or start_time,
         field_titles=_field_titles(client),
         comments=comments,
     )
-    applier = _Applier(
-        archive, pool, summary, progress, forgotten=state.get("forgotten") or (), scanner=scanner
-    )
+    applier = _Applier(archive, pool, summary, progress, forgotten=state.forgotten, scanner=scanner)
     if summary.withheld:
         log.info("retrying %d withheld ticket(s)", len(summary.withheld))
         applier.apply_all(stream.refetch(sorted(summary.withheld)))
@@ -313,11 +312,10 @@ def _export(
     summary.cursor_restarted = stream.restarted
     summary.comments = stream.comment_stats.describe()
 
-    if stream.tickets_seen or not nightly.get("cursor"):
-        nightly["cursor"] = stream.cursor
-        nightly["high_water"] = max(stream.high_water, int(nightly.get("high_water") or 0))
-    state["nightly"] = nightly
-    state["withheld"] = sorted(summary.withheld)
+    if stream.tickets_seen or not nightly.cursor:
+        nightly = ExportCursor(stream.cursor, max(stream.high_water, nightly.high_water))
+    state.nightly = nightly
+    state.withheld = set(summary.withheld)
     archive.write_state(state)
     message = (
         f"export: {summary.written} written, {summary.removed} removed, {len(summary.withheld)} withheld\n\n"
@@ -383,13 +381,12 @@ def _backfill(
     )
 
     state = archive.read_state()
-    forgotten = state.get("forgotten") or ()
     _Applier(
-        archive, pool, summary, progress, accept=in_range, forgotten=forgotten, scanner=scanner
+        archive, pool, summary, progress, accept=in_range, forgotten=state.forgotten, scanner=scanner
     ).apply_all(stream)
     summary.comments = stream.comment_stats.describe()
     if summary.withheld:
-        state["withheld"] = sorted(set(state.get("withheld") or ()) | summary.withheld)
+        state.withheld |= summary.withheld
         archive.write_state(state)
     message = (
         f"backfill {since.isoformat()}..{until.isoformat()}: {summary.written} written, "
@@ -406,8 +403,7 @@ def forget_ticket(archive: Archive, ticket_id: int, *, push: bool = False) -> st
         archive.open()
         archive.remove_ticket(ticket_id)
         state = archive.read_state()
-        state["forgotten"] = sorted(set(state.get("forgotten") or ()) | {int(ticket_id)})
-        state["withheld"] = sorted(set(state.get("withheld") or ()) - {int(ticket_id)})
+        state.forget(ticket_id)
         archive.write_state(state)
         sha = archive.commit(f"forget ticket {int(ticket_id)}")
         if push:

@@ -61,6 +61,52 @@ Kind regards,
 Dana Agent"""
 
 
+# Titles that a YAML 1.1 or 1.2 parser would read as something else, or that break a line.
+HOSTILE_TITLES = [
+    "---",
+    "yes",
+    "no",
+    "NO",
+    "on",
+    "y",
+    "null",
+    "~",
+    "",
+    "1e3",
+    "+1e3",
+    "0o17",
+    "0x1F",
+    "1_000",
+    ".inf",
+    "4.1",
+    "2024-01-01",
+    "12:30",
+    '"quoted": with: colons',
+    "'single' quotes",
+    "key: value - searcher: context deadline exceeded",
+    "# hash",
+    "- dash",
+    "@here gitserver down | !urgent",
+    "[4.1] search.largeFiles not applied & *.min.js {ignored}",
+    "emoji 🔥 frontend returns 502 🙏",
+    "\u200fSAML login loop \u200e after IdP change",
+    "nul\x00inside",
+    "bell\x07 and tab\there",
+    "line\nbreak",
+    "line\u2028separator and \x85 next line",
+    "\ufeffbom",
+    "  leading and trailing  ",
+    "trailing colon:",
+    "%percent",
+    "`backtick`",
+    "*star",
+    "&anchor",
+    "!tag",
+    "=",
+    "<<",
+]
+
+
 def case(ticket_id: int = 4242, **changes: object) -> RedactedTicket:
     fields: dict[str, object] = dict(
         id=ticket_id,

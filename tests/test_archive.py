@@ -10,9 +10,10 @@ from pathlib import Path
 import frontmatter
 import pytest
 
-from archive.errors import ArchiveLocked, GitError, RenderError
+from archive.errors import ArchiveError, ArchiveLocked, GitError, RenderError
 from archive.facts import find_services, find_versions
 from archive.render import render_ticket
+from archive.state import ArchiveState, ExportCursor
 from archive.store import Archive
 from redaction.models import RedactedComment, RedactedTicket
 
@@ -123,7 +124,7 @@ def test_services_come_from_the_glossary() -> None:
 def test_write_commit_and_nothing_to_commit_when_unchanged(tmp_path: Path) -> None:
     archive = Archive(tmp_path / "a").open()
     assert archive.write_ticket(make_ticket())
-    archive.write_state({"nightly": {"cursor": "c1"}})
+    archive.write_state(ArchiveState(nightly=ExportCursor("c1")))
     sha = archive.commit("export: 1 written")
     assert sha and git(archive.path, "rev-list", "--count", "HEAD").strip() == "1"
     assert (archive.path / "tickets/2023/04/42.md").is_file()
@@ -135,6 +136,45 @@ def test_write_commit_and_nothing_to_commit_when_unchanged(tmp_path: Path) -> No
     assert again.commit("nothing") is None
     assert git(archive.path, "rev-list", "--count", "HEAD").strip() == "1"
     assert git(archive.path, "config", "feature.manyFiles").strip() == "true"
+
+
+STATE_JSON = """{
+  "forgotten": [
+    7
+  ],
+  "later": {
+    "key": [
+      1
+    ]
+  },
+  "nightly": {
+    "cursor": "c1",
+    "high_water": 1700000000
+  },
+  "withheld": [
+    3,
+    5
+  ]
+}
+"""
+
+
+def test_state_is_typed_and_its_json_keeps_its_bytes_and_unknown_keys(tmp_path: Path) -> None:
+    state = ArchiveState.loads(STATE_JSON)
+    assert state.nightly == ExportCursor("c1", 1_700_000_000)
+    assert (state.withheld, state.forgotten) == ({3, 5}, {7})
+    assert state.dumps().decode() == STATE_JSON  # a key of a newer version survives an older run
+    state.forget(5)
+    assert (state.withheld, state.forgotten) == ({3}, {5, 7})
+    # Before the first export there is no cursor, and nothing was ever forgotten.
+    assert ArchiveState(withheld={9}).dumps() == b'{\n  "withheld": [\n    9\n  ]\n}\n'
+
+    archive = Archive(tmp_path / "a").open()
+    assert archive.read_state() == ArchiveState()
+    assert archive.write_state(state) and archive.read_state() == state
+    (archive.path / ".ticket-archive/state.json").write_text('{"withheld": ["x"]}')
+    with pytest.raises(ArchiveError, match="state.json is unreadable.*checkout"):
+        archive.read_state()
 
 
 def test_remove_ticket_is_committed(tmp_path: Path) -> None:

@@ -34,7 +34,8 @@ from typing import Callable, Iterator
 import pytest
 
 from archive.errors import ArchiveLocked
-from archive.store import LOCK_FILE, Archive
+from archive.casefile import LOCK_FILE
+from archive.store import Archive
 from exporter.fake import FakeZendesk, build_dataset
 from exporter.jobs import run_export
 from tests.conftest import cli_env, client_for, git

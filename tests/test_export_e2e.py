@@ -98,12 +98,13 @@ def test_reopened_ticket_keeps_its_solved_version(fake, redactor, tmp_path: Path
     archive = Archive(tmp_path / "archive")
     export(fake, redactor, archive)
     ticket_id = sorted(fake.dataset.expected_archived_ids())[0]
-    before = archive.read_ticket(ticket_id)
+    (before,) = archived(archive)[ticket_id]
+    before_text = before.read_text("utf-8")
 
     fake.reopen(ticket_id)
     summary = export(fake, redactor, archive)
 
-    assert archive.read_ticket(ticket_id) == before
+    assert archived(archive)[ticket_id] == [before] and before.read_text("utf-8") == before_text
     assert summary.skipped >= 1
 
 
@@ -119,7 +120,7 @@ def test_backfill_selects_exactly_the_solved_range_and_keeps_the_cursor(fake, re
 
     assert set(archived(archive)) == expected
     assert summary.out_of_range > 0
-    assert "cursor" not in (archive.read_state().get("nightly") or {})
+    assert archive.read_state().nightly is None
 
 
 def test_forgotten_ticket_stays_out(fake, redactor, tmp_path: Path) -> None:
@@ -183,7 +184,7 @@ def test_a_leak_the_redactor_missed_is_caught_before_writing_and_withheld(fake, 
     assert "jane.doe" not in summary.withheld_reasons[victim]
     assert victim not in archived(archive)
     assert "jane.doe@customer-corp.com" not in git(archive.path, "log", "-p", "--all")
-    assert victim in archive.read_state()["withheld"]
+    assert victim in archive.read_state().withheld
 
 
 def test_verify_passes_a_clean_archive_and_names_file_and_line_of_a_planted_leak(fake, redactor, tmp_path: Path) -> None:

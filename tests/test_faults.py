@@ -188,7 +188,7 @@ def test_a_fault_outlasting_the_retries_fails_the_run_clearly_and_the_next_run_c
 
 def test_a_refused_saved_cursor_restarts_from_the_last_committed_point(nightly, redactor, tmp_path: Path) -> None:
     work = nightly.copy(tmp_path / "archive")
-    committed = Archive(work).read_state()["nightly"]
+    committed = Archive(work).read_state().nightly
     seen = len(nightly.fake.requests)
     nightly.fake.fail_next(1, status=400, path="cursor=")
 
@@ -197,8 +197,8 @@ def test_a_refused_saved_cursor_restarts_from_the_last_committed_point(nightly, 
     assert summary.cursor_restarted
     asked = [dict(r.query, status=r.status) for r in nightly.fake.requests[seen:] if r.path.startswith(EXPORT)]
     assert [(q.get("cursor"), q.get("start_time"), q["status"]) for q in asked] == [
-        (committed["cursor"], None, 400),
-        (None, str(committed["high_water"]), 200),
+        (committed.cursor, None, 400),
+        (None, str(committed.high_water), 200),
     ]
     assert tree(work) == nightly.reference
 

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from archive.manifest import MANIFEST_FILE, Entry, Manifest
+from archive.casefile import MANIFEST_FILE
+from archive.manifest import Entry, Manifest
 from archive.pages import MAX_PAGE_CASES, sourcegraph_repo_name, version_page
 from archive.store import Archive
 from redaction.models import RedactedComment
@@ -163,7 +164,7 @@ def test_a_run_that_changes_nothing_rewrites_no_page_and_makes_no_commit(archive
     pages = [p for pattern in ("*.md", "versions/*.md", "services/*.md") for p in sorted(archive.path.glob(pattern))]
     before = {p: p.stat().st_mtime_ns for p in pages}
     rerun = export(archive.path, CASES, "nothing")
-    assert rerun.repo.commit_count() == 1
+    assert git(rerun.path, "rev-list", "--count", "HEAD").strip() == "1"
     assert {p: p.stat().st_mtime_ns for p in pages} == before
 
 
@@ -201,7 +202,7 @@ def test_a_manifest_that_cannot_be_trusted_is_rebuilt_to_the_same_entries(archiv
     rerun = Archive(archive.path).open()
     assert rerun.commit("nothing") is None
     assert json.loads(path.read_text("utf-8")) == good
-    assert Manifest.rebuild(archive.path, "tickets").entries == rerun.manifest().entries
+    assert Manifest.rebuild(archive.path).entries == rerun.manifest().entries
 
 
 def test_a_ticket_edited_and_committed_by_hand_reaches_the_pages(archive: Archive) -> None:

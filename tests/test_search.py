@@ -13,8 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from archive.index import INDEX_FILE, Filters, SearchIndex, search_archive, update_index
-from archive.query import parse_query
+from archive.casefile import INDEX_FILE
+from archive.index import SearchIndex
+from archive.query import Filters, parse_query
+from archive.search import search_archive
 from archive.store import Archive
 from redaction.models import RedactedComment, RedactedTicket
 from tests.conftest import git
@@ -228,19 +230,18 @@ def test_only_changed_files_are_reparsed(archive: Archive) -> None:
     assert (stats.added, stats.updated, stats.removed, stats.files, stats.rebuilt) == (1, 1, 1, 5, False)
 
 
-def test_update_index_takes_the_paths_an_export_wrote(archive: Archive) -> None:
+def test_the_search_after_an_export_takes_in_what_the_export_changed(archive: Archive) -> None:
     write(archive, ticket(1, "gitserver OOM", FILLER), ticket(2, "frontend 502", FILLER))
-    update_index(archive.path, ["tickets/2023/04/1.md", "tickets/2023/04/2.md"])
+    archive.commit("export")
+    assert ids(archive, "OOM") == [1]
     write(archive, ticket(1, "gitserver evicted", FILLER), ticket(3, "zoekt crash", FILLER))
     archive.remove_ticket(2)
-    changed = ["tickets/2023/04/1.md", archive.path / "tickets/2023/04/3.md", "tickets/2023/04/2.md", "/etc/passwd"]
-    stats = update_index(archive.path, changed)
-    assert (stats.added, stats.updated, stats.removed, stats.files) == (1, 1, 1, 2)
-    with SearchIndex(archive.path) as index:  # no refresh: the update alone made it current
-        assert [h.id for h in index.search("evicted")] == [1]
-        assert [h.id for h in index.search("OOM")] == []
-        assert [h.id for h in index.search("zoekt")] == [3]
-        assert [h.id for h in index.search("frontend")] == []
+    archive.commit("export")  # the pages it writes are not ticket files
+    result = search_archive(archive.path, "evicted")
+    stats = result.index
+    assert (stats.added, stats.updated, stats.removed, stats.files, stats.rebuilt) == (1, 1, 1, 2, False)
+    assert [h.id for h in result.hits] == [1]
+    assert ids(archive, "OOM") == [] and ids(archive, "zoekt") == [3] and ids(archive, "frontend") == []
 
 
 def execute(path: Path, sql: str) -> None:
