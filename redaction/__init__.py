@@ -22,7 +22,7 @@ Modules: `redactor` (the entry point), `engine` (spaCy/Presidio set-up, offline)
 `people`, `secrets`, `network`, `contacts`, `known` (the detectors and the
 per-ticket deny-lists), `recognizers` (the pattern detectors in one list),
 `placeholders` (span merging and numbering), `pseudonyms`, `scanner`,
-`settings`, `records`, `fields`, `models`, `errors`; `evalset` measures it all.
+`settings`, `records`, `fields`, `models`, `errors`. `tests/evalset` measures it all.
 """
 
 from typing import TYPE_CHECKING, Any

@@ -9,8 +9,6 @@ over the default set; they fail while the engine misses something, on purpose.
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 from typing import Callable
 
@@ -18,7 +16,7 @@ import pytest
 
 from exporter.models import Ticket
 from redaction import RedactedComment, RedactedTicket, RedactionError
-from redaction.evalset import (
+from tests.evalset import (
     FACT_KINDS,
     LEAK_LIMITS,
     LOCATIONS,
@@ -309,19 +307,16 @@ def test_technical_facts_are_kept(report: Report) -> None:
     )
 
 
-@pytest.mark.slow
-def test_eval_command_prints_the_table() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "redaction.evalset", "--tickets", "3", "--examples", "2"],
-        cwd=ROOT, capture_output=True, text=True, timeout=120,
-    )
-    assert result.returncode in (0, 1), result.stderr[-2000:]
-    assert result.stdout.startswith("Redaction evaluation: seed 1234, 3 tickets")
-    assert "all facts" in result.stdout and "Thresholds: " in result.stdout
-
-
 def test_eval_script_wraps_the_module() -> None:
     script = ROOT / "scripts" / "eval_redaction"
     assert script.stat().st_mode & 0o111
     text = script.read_text()
-    assert 'source "$here/bootstrap.sh"' in text and "-m redaction.evalset" in text
+    assert 'source "$here/bootstrap.sh"' in text and "-m tests.evalset" in text
+
+
+def test_the_evaluation_set_is_not_installed_with_the_package() -> None:
+    import tomllib
+
+    packages = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    assert not [p for p in packages if p == "tests" or p.startswith("tests.") or "evalset" in p]
+    assert not (ROOT / "redaction" / "evalset").exists()

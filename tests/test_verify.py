@@ -9,7 +9,7 @@ import pytest
 from archive.render import render_ticket
 from archive.verify import Suspect, mask, verify_archive, verify_files, verify_text
 from redaction import Redactor
-from redaction.evalset import build_eval_set
+from tests.evalset import build_eval_set
 from redaction.scanner import LeakScanner
 from tests.redaction_fixtures import planted_ticket
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Mapping, Protocol, Sequence
 
 from redaction.records import Ticket
-from redaction.evalset.truth import (
+from tests.evalset.truth import (
     FACT_KINDS,
     LEAK_LIMITS,
     MIN_FACTS_KEPT,

@@ -116,14 +116,18 @@ def ticket_texts(ticket: Ticket) -> list[tuple[str, str]]:
 # ---------------------------------------------------------------------------
 
 
-def sensitive_pattern(value: str) -> re.Pattern[str]:
-    # Letter/digit edges only: `git.acme-corp.com` still contains the host `acme-corp.com`.
+def edged(value: str) -> str:
+    """The value at letter/digit edges only: `git.acme-corp.com` still contains the host `acme-corp.com`."""
     pattern = re.escape(value)
     if value[:1].isalnum():
         pattern = r"(?<![^\W_])" + pattern
     if value[-1:].isalnum():
         pattern += r"(?![^\W_])"
-    return re.compile(pattern, re.IGNORECASE)
+    return pattern
+
+
+def sensitive_pattern(value: str) -> re.Pattern[str]:
+    return re.compile(edged(value), re.IGNORECASE)
 
 
 def fact_pattern(value: str) -> re.Pattern[str]:

@@ -13,8 +13,8 @@ from random import Random
 from typing import Iterable, Sequence
 
 from redaction.records import Attachment, Comment, CustomField, Organization, Ticket, User
-from redaction.evalset.pastes import CONFIGS, DIAGNOSTICS
-from redaction.evalset.truth import (
+from tests.evalset.pastes import CONFIGS, DIAGNOSTICS
+from tests.evalset.truth import (
     DEFAULT_SEED,
     DEFAULT_TICKETS,
     LOCATIONS,
@@ -26,7 +26,7 @@ from redaction.evalset.truth import (
     sensitive_pattern,
     ticket_texts,
 )
-from redaction.evalset.values import AGENTS, DOC_URLS, JOB_TITLES, TEAMS, Cast, Draft, Person, alnum, commit_sha, ipv4_private
+from tests.evalset.values import AGENTS, DOC_URLS, JOB_TITLES, TEAMS, Cast, Draft, Person, alnum, commit_sha, ipv4_private
 
 # ---------------------------------------------------------------------------
 # Prose pieces.

@@ -10,7 +10,7 @@ import json
 from datetime import datetime, timedelta
 from typing import Callable
 
-from redaction.evalset.values import (
+from tests.evalset.values import (
     Cast,
     Draft,
     alnum,

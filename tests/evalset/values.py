@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from random import Random
 from typing import Sequence
 
-from redaction.evalset.truth import name_parts
+from tests.evalset.truth import name_parts
 
 # ---------------------------------------------------------------------------
 # Word lists. Customer and agent names share no part, so an agent's name kept

@@ -1,0 +1,126 @@
+"""Over-redaction on technical prose nobody here wrote: the long descriptions of the installed packages.
+
+Every wheel in the environment carries its README as the body of its
+`*.dist-info/METADATA`: tens of thousands of words about software, on the
+machine without a download and never committed here. They hold no customer
+data, so a person or organisation found in them is a false positive — except
+on author and credit lines (and under headings such as "Authors",
+"Contributors", "Citation"), which are left out before redaction.
+
+Documents are taken in package-name order, at most `per_package` words each,
+until `max_words`; each is cut at blank lines into pieces of about 300 words
+and every piece goes through `redact_text` on its own.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from importlib import metadata
+
+_CREDIT_LINE = re.compile(
+    r"(?i)\b(authors?|authored|maintainers?|maintained by|copyright|credits?|contributors?|contributed|thanks|thank you"
+    r"|acknowledg\w*|written by|created by|developed by|originally by|sponsor\w*|funded by|cite|citation|et al)\b"
+    r"|©|\(c\)|@[\w-]+|<[^<>\s]+@[^<>\s]+>"
+)
+_CREDIT_HEADING = re.compile(
+    r"(?i)\b(authors?|credits?|contributors?|acknowledg\w*|maintainers?|people|team|sponsors?|citing|citation|thanks"
+    r"|changelog|change ?log|history|release notes|what's new|changes)\b"
+)
+_RST_UNDERLINE = re.compile(r"^([=\-~^\"'`#*+])\1{2,}\s*$")
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*)$")
+_OWN = {"ticket-archive"}
+PIECE_WORDS = 300
+
+
+@dataclass(frozen=True)
+class Document:
+    package: str
+    pieces: tuple[str, ...]
+
+    @property
+    def words(self) -> int:
+        return sum(len(p.split()) for p in self.pieces)
+
+
+def _body(dist: metadata.Distribution) -> str:
+    raw = dist.read_text("METADATA") or ""
+    _, _, body = raw.partition("\n\n")
+    return body or (dist.metadata.get("Description") or "")
+
+
+def without_credits(text: str) -> str:
+    """The text with author/credit lines and the sections under credit headings blanked out (line count kept)."""
+    lines = text.splitlines()
+    out: list[str] = []
+    skipping = False
+    for i, line in enumerate(lines):
+        heading = _MD_HEADING.match(line)
+        title = heading.group(1) if heading else None
+        if title is None and i + 1 < len(lines) and line.strip() and _RST_UNDERLINE.match(lines[i + 1]):
+            title = line
+        if title is not None:
+            skipping = bool(_CREDIT_HEADING.search(title))
+        out.append("" if skipping or _CREDIT_LINE.search(line) else line)
+    return "\n".join(out)
+
+
+def _pieces(text: str) -> list[str]:
+    pieces, current, count = [], [], 0
+    for paragraph in re.split(r"\n\s*\n", text):
+        words = len(paragraph.split())
+        if not words:
+            continue
+        if current and count + words > PIECE_WORDS:
+            pieces.append("\n\n".join(current))
+            current, count = [], 0
+        current.append(paragraph)
+        count += words
+    if current:
+        pieces.append("\n\n".join(current))
+    return pieces
+
+
+def _truncate(text: str, words: int) -> str:
+    found = list(re.finditer(r"\S+", text))
+    return text if len(found) <= words else text[: found[words - 1].end()]
+
+
+def installed_documents(max_words: int, per_package: int = 2000, min_words: int = 150) -> list[Document]:
+    """The installed packages' long descriptions, credits left out, in package-name order, up to `max_words`."""
+    dists = {}
+    for dist in metadata.distributions():
+        name = (dist.metadata.get("Name") or "").lower()
+        if name and name not in _OWN:
+            dists.setdefault(name, dist)
+    documents, total = [], 0
+    for name in sorted(dists):
+        text = _truncate(without_credits(_body(dists[name])), min(per_package, max_words - total))
+        if len(text.split()) < min_words:
+            continue
+        document = Document(name, tuple(_pieces(text)))
+        documents.append(document)
+        total += document.words
+        if total >= max_words - min_words:
+            break
+    return documents
+
+
+_TOKEN = re.compile(r"<[A-Z][A-Z_]*?(?:_\d+)?>|\w+|[^\w\s]")
+_TAKEN = re.compile(r"<(PERSON|ORG|ORGANIZATION)(?:_\d+)?>")
+
+
+def taken(text: str, redacted: str) -> list[str]:
+    """The words of `text` that became a PERSON or ORG placeholder in `redacted`."""
+    import difflib
+
+    before, after = _TOKEN.findall(text), _TOKEN.findall(redacted)
+    out = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, before, after, autojunk=False).get_opcodes():
+        if tag == "replace" and any(_TAKEN.fullmatch(t) for t in after[j1:j2]):
+            out.append(" ".join(before[i1:i2]))
+    return out
+
+
+def count_taken(redacted: str) -> int:
+    return len(_TAKEN.findall(redacted))
