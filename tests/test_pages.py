@@ -12,7 +12,8 @@ import pytest
 
 from archive.casefile import MANIFEST_FILE
 from archive.manifest import Entry, Manifest
-from archive.pages import MAX_PAGE_CASES, sourcegraph_repo_name, version_page
+from archive.pages import MAX_PAGE_CASES, version_page
+from archive.sourcegraph import sourcegraph_repo_name
 from archive.store import Archive
 from redaction.models import RedactedComment
 from tests.cases import at, case, check_golden, simple
