@@ -88,17 +88,17 @@ def reported_on(minor: str) -> SourcegraphQuery:
 
 
 def mentioning(minor: str) -> SourcegraphQuery:
-    # An item of the one-line list that starts with the version: not 3.4.1 for 4.1.
+    # An item of the one-line list (after `[` or a space) that starts with the version: not 3.4.1 for 4.1.
     return SourcegraphQuery(
         f"mentioning {minor}",
-        (rf"^versions: \[.*[\[ ]\W?{_re(minor)}\b",),
+        (rf"^versions: .*[\[ ]\W?{_re(minor)}\b[^\]]*\]$",),
         lambda e: any(major_minor(v) == minor for v in e.versions),
     )
 
 
 def naming_service(name: str) -> SourcegraphQuery:
     return SourcegraphQuery(
-        f"naming {name}", (rf"^services: \[.*[\[ ]{_re(name)}[,\]]",), lambda e: name in e.services
+        f"naming {name}", (rf"^services: .*[\[ ]{_re(name)}[,\]]",), lambda e: name in e.services
     )
 
 

@@ -49,7 +49,8 @@ from exporter.errors import (
     SourcegraphError,
     ZendeskError,
 )
-from exporter.sourcegraph import ENDPOINT_ENV, TOKEN_ENV, TOKEN_FIX, SourcegraphClient, SourcegraphConfig, whoami
+from exporter import sourcegraph
+from exporter.sourcegraph import ENDPOINT_ENV, TOKEN_ENV, TOKEN_FIX, SourcegraphClient, SourcegraphConfig
 from redaction.settings import DEV_ORG_KEY, ORG_KEY_ENV
 
 
@@ -363,7 +364,7 @@ def _sourcegraph_check(env: Mapping[str, str], policy: RetryPolicy) -> CheckResu
         return _fail(name, str(exc), f"set {ENDPOINT_ENV} and {TOKEN_ENV}, or unset {ENDPOINT_ENV}", Kind.CONFIG)
     try:
         with SourcegraphClient(config, policy=policy) as client:
-            viewer = whoami(client)
+            viewer = sourcegraph.whoami(client)
     except SourcegraphAuthError as exc:
         return _fail(name, str(exc), TOKEN_FIX, Kind.SOURCEGRAPH)
     except SourcegraphError as exc:
