@@ -15,13 +15,14 @@ or literal where an admin chose that):
   patterns (`A AND B`, each must match somewhere in the file) also carries
   `select:file`, so that it too counts cases, not lines.
 - Matching is per line (`^`/`$` at line ends) and case-insensitive, as in
-  Sourcegraph; each pattern is written to match only a frontmatter line (a list
-  `[…]`, or a whole `key: value` line), since the conversation below it can
-  hold a line such as `Version: 4.1.3`.
+  Sourcegraph. Each pattern wants a frontmatter line's form (a whole
+  `key: value` line, or a one-line list `[…]`), since the conversation below it
+  can hold a line such as `Version: 4.1.3 (helm)`; only a conversation line that
+  is exactly a frontmatter line would be found too.
 
 `SourcegraphQuery.matches` states the same condition over a manifest entry,
 which is how the pages count without reading every file; the tests hold the
-two together (tests/test_pages.py, tests/sourcegraph_query.py).
+two together by matching the files as Sourcegraph does (tests/sourcegraph_query.py).
 """
 
 from __future__ import annotations

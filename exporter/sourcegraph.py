@@ -50,6 +50,9 @@ SOURCEGRAPH_POLICY = RetryPolicy(
     max_attempts=4, default_retry_after=10.0, backoff_initial=1.0, backoff_max=10.0, read_timeout=60.0
 )
 _OPERATION = re.compile(r"^\s*(query|mutation)\s+(\w+)")
+# After a push the nightly run waits for Sourcegraph briefly: it fetches at its next sync anyway.
+FETCH_POLICY = RetryPolicy(max_attempts=2, backoff_initial=1.0, backoff_max=5.0, default_retry_after=5.0,
+                           read_timeout=30.0)
 # GraphQL error messages are shown (they say what to fix), cut to one short line.
 MESSAGE_CHARS = 300
 
@@ -102,7 +105,6 @@ class SourcegraphClient:
     ) -> None:
         self.config = config
         self.policy = policy
-        self.requests = 0
         self._sleep = sleep
         self._session = session or requests.Session()
         self._session.headers.update({"Accept": "application/json", "User-Agent": USER_AGENT})
@@ -134,7 +136,6 @@ class SourcegraphClient:
     def _post(self, name: str, document: str, variables: dict[str, Any]) -> dict[str, Any]:
         headers = {"Authorization": f"token {self.config.token}"} if self.config.token else {}
         started = time.monotonic()
-        self.requests += 1
         try:
             response = self._session.post(
                 self.config.url,
@@ -252,7 +253,7 @@ def fetch_after_push(
     env: Mapping[str, str],
     repo: str | None,
     *,
-    policy: RetryPolicy = SOURCEGRAPH_POLICY,
+    policy: RetryPolicy = FETCH_POLICY,
     sleep: Callable[[float], None] = time.sleep,
 ) -> FetchOutcome | None:
     """After `--push`: ask Sourcegraph to fetch the archive now. None when SRC_ENDPOINT is not set.

@@ -54,6 +54,8 @@ def env_for(fake: FakeSourcegraph, **extra: str) -> dict[str, str]:
 def setup(archive: Path, env: dict[str, str], *args: str):
     """`ticket-archive sourcegraph setup` in this process, so `responses` sees its requests."""
     runner = CliRunner()
+    # None unsets: a developer's own SRC_* settings never reach these runs.
+    env = {"SRC_ENDPOINT": None, "SRC_ACCESS_TOKEN": None, "TICKET_ARCHIVE_CONFIG": None, **env}
     return runner.invoke(cli.app, ["sourcegraph", "setup", "--archive", str(archive), *args], env=env)
 
 
