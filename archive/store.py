@@ -35,7 +35,8 @@ from archive.casefile import (
 )
 from archive.errors import ArchiveError, ArchiveLocked, LeakSuspected
 from archive.manifest import Manifest
-from archive.pages import build_pages, sourcegraph_repo_name
+from archive.pages import build_pages
+from archive.sourcegraph import sourcegraph_repo_name
 from archive.render import render_ticket
 from archive.repo import GitRepo
 from archive.settings import NoteSettings
@@ -227,7 +228,7 @@ class Archive:
 
     def write_pages(self) -> int:
         """Write README.md, versions/*.md and services/*.md from the manifest; how many files changed."""
-        pages = build_pages(self.manifest().entries.values(), self.notes, self._sourcegraph_repo())
+        pages = build_pages(self.manifest().entries.values(), self.notes, self.sourcegraph_repo())
         changed = sum(self._write(relpath, data) for relpath, data in sorted(pages.items()))
         for folder in (VERSIONS_DIR, SERVICES_DIR):
             for path in sorted((self.path / folder).glob("*.md")):
@@ -237,7 +238,8 @@ class Archive:
                     changed += 1
         return changed
 
-    def _sourcegraph_repo(self) -> str | None:
+    def sourcegraph_repo(self) -> str | None:
+        """The archive's repository name on Sourcegraph: the setting, else from the `origin` remote."""
         if self.notes.sourcegraph_repo:
             return self.notes.sourcegraph_repo
         result = self.repo.git("remote", "get-url", "origin", check=False) if self.repo.exists() else None

@@ -5,7 +5,7 @@
 
 One `CheckResult` a line: ✓ (ok), ✗ (fail, with the fix) or skipped (an earlier
 failure makes it moot). `kind` says what a failure is, which the CLI maps to its
-exit code: config, credentials, zendesk, archive, model. The checks, in order:
+exit code: config, credentials, zendesk, archive, model, sourcegraph. The checks, in order:
 
     Zendesk settings     ZENDESK_* parse; which way of signing in is used
     credentials          a token from /oauth/tokens (client credentials), or /users/me accepts them
@@ -16,6 +16,7 @@ exit code: config, credentials, zendesk, archive, model. The checks, in order:
     git remote           `git ls-remote` on the push remote, when one is configured
     spaCy model          the configured pipeline is installed (looked up, not imported: fast)
     organization key     TICKET_ARCHIVE_ORG_KEY set, unless the target is the built-in fake
+    Sourcegraph          when SRC_ENDPOINT is set: it answers, and who SRC_ACCESS_TOKEN acts as
 
 Which user does a client-credentials token act as? Zendesk's documentation does
 not say it outright: an OAuth token is tied to a user and carries that user's
@@ -40,7 +41,16 @@ from exporter.auth import ClientCredentialsToken
 from exporter.budget import DEFAULT_PLAN_LIMIT
 from exporter.client import RetryPolicy, ZendeskClient
 from exporter.config import API_TOKENS_END, OAUTH_VARIABLES, ApiToken, ClientCredentials, ZendeskConfig
-from exporter.errors import AuthenticationError, ConfigError, ExportError, ZendeskError
+from exporter.errors import (
+    AuthenticationError,
+    ConfigError,
+    ExportError,
+    SourcegraphAuthError,
+    SourcegraphError,
+    ZendeskError,
+)
+from exporter import sourcegraph
+from exporter.sourcegraph import ENDPOINT_ENV, TOKEN_ENV, TOKEN_FIX, SourcegraphClient, SourcegraphConfig
 from redaction.settings import DEV_ORG_KEY, ORG_KEY_ENV
 
 
@@ -58,6 +68,7 @@ class Kind(StrEnum):
     ZENDESK = "zendesk"
     ARCHIVE = "archive"
     MODEL = "model"
+    SOURCEGRAPH = "sourcegraph"
 
 
 # The built-in fake answers with this Server header; no real Zendesk does.
@@ -137,6 +148,7 @@ def run_checks(
     redaction: Any,
     *,
     policy: RetryPolicy = CHECK_POLICY,
+    sourcegraph_policy: RetryPolicy = CHECK_POLICY,
 ) -> CheckReport:
     """Every check; `redaction` is the run's RedactionSettings (its model and org key)."""
     results: list[CheckResult] = []
@@ -154,6 +166,7 @@ def run_checks(
     results += _archive_checks(archive)
     results.append(_model_check(str(redaction.model)))
     results.append(_org_key_check(redaction.org_key, fake))
+    results.append(_sourcegraph_check(env, sourcegraph_policy))
     return CheckReport(tuple(results))
 
 
@@ -335,3 +348,28 @@ def _org_key_check(org_key: str, builtin_fake: bool) -> CheckResult:
         f"set {ORG_KEY_ENV} to a long random secret (e.g. `openssl rand -hex 32`) and keep it",
         Kind.CONFIG,
     )
+
+
+# -- Sourcegraph --------------------------------------------------------------------------------
+
+
+def _sourcegraph_check(env: Mapping[str, str], policy: RetryPolicy) -> CheckResult:
+    name = "Sourcegraph"
+    if not (env.get(ENDPOINT_ENV) or "").strip():
+        return CheckResult(name, Status.SKIPPED, f"skipped: {ENDPOINT_ENV} is not set (only `sourcegraph setup` "
+                           "and --push use Sourcegraph)")
+    try:
+        config = SourcegraphConfig.from_env(env)
+    except ConfigError as exc:
+        return _fail(name, str(exc), f"set {ENDPOINT_ENV} and {TOKEN_ENV}, or unset {ENDPOINT_ENV}", Kind.CONFIG)
+    try:
+        with SourcegraphClient(config, policy=policy) as client:
+            viewer = sourcegraph.whoami(client)
+    except SourcegraphAuthError as exc:
+        return _fail(name, str(exc), TOKEN_FIX, Kind.SOURCEGRAPH)
+    except SourcegraphError as exc:
+        return _fail(name, str(exc), f"check {ENDPOINT_ENV} (the URL you open Sourcegraph at) and the network",
+                     Kind.SOURCEGRAPH)
+    who = f"token of {viewer.username}, site admin" if viewer.site_admin else (
+        f"token of {viewer.username}, not a site admin: --push cannot ask it to fetch at once")
+    return _ok(name, f"{config.endpoint} answers: Sourcegraph {viewer.version}, {who}")

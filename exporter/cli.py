@@ -12,6 +12,7 @@ and an exit code (the README's table says the same; tests/test_docs.py checks it
     5    the archive or git failed (a rejected push keeps the local commit)
     6    the redaction engine (the spaCy model) is unavailable
     7    another run holds the archive's lock
+    8    Sourcegraph refused the access token or failed (`sourcegraph setup`, `check`)
     130  interrupted (Ctrl-C); nothing was committed by this run
 
 Each command imports what it runs, inside its function: `--help`, `search`
@@ -33,12 +34,13 @@ from typing import TYPE_CHECKING, Annotated, Any, Callable, Iterator, Optional
 import typer
 
 from archive.errors import ArchiveError, ArchiveLocked
-from exporter.errors import AuthenticationError, ConfigError, ExportError
+from exporter.errors import AuthenticationError, ConfigError, ExportError, SourcegraphError
 from exporter.logs import FORMATS, setup_logging
 from redaction.errors import RedactionError
 from redaction.settings import DEV_ORG_KEY, ORG_KEY_ENV
 
 if TYPE_CHECKING:
+    from archive.store import Archive
     from exporter.check import CheckReport
     from exporter.client import ZendeskClient
     from exporter.jobs import RunSummary
@@ -51,6 +53,7 @@ EXIT_ZENDESK = 4
 EXIT_ARCHIVE = 5
 EXIT_REDACTION = 6
 EXIT_LOCKED = 7
+EXIT_SOURCEGRAPH = 8
 EXIT_INTERRUPTED = 130
 
 app = typer.Typer(
@@ -113,6 +116,7 @@ def _fail(code: int, message: str) -> typer.Exit:
 _EXIT_CODES: tuple[tuple[type[Exception], int], ...] = (
     (ConfigError, EXIT_CONFIG),
     (AuthenticationError, EXIT_AUTH),
+    (SourcegraphError, EXIT_SOURCEGRAPH),
     (ExportError, EXIT_ZENDESK),
     (RedactionError, EXIT_REDACTION),
     (ArchiveLocked, EXIT_LOCKED),
@@ -209,7 +213,18 @@ def _run_job(
                     settings=settings.redaction,
                     **options,
                 )
+    if summary.pushed:
+        _fetch_after_push(store)
     _report(summary)
+
+
+def _fetch_after_push(store: Archive) -> None:
+    """Sourcegraph fetches the pushed commit now rather than at its next sync, when SRC_ENDPOINT is set."""
+    from exporter.sourcegraph import fetch_after_push
+
+    outcome = fetch_after_push(os.environ, store.sourcegraph_repo())
+    if outcome is not None:
+        (log.info if outcome.ok else log.warning)("%s", outcome.message)
 
 
 def _sign_in(client: ZendeskClient, settings: Settings) -> None:
@@ -358,9 +373,9 @@ def check(
     config: ConfigOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the results as a JSON object.")] = False,
 ) -> None:
-    """Check what a run needs before the first night: settings, credentials, admin user, Zendesk, archive, remote, model, org key.
+    """Check what a run needs before the first night: settings, credentials, admin user, Zendesk, archive, remote, model, org key, Sourcegraph.
 
-    Prints ✓ or ✗ (with the fix) a line. Exits 0 when all pass, else the code of the first failure: 2 configuration, 3 credentials, 4 Zendesk, 5 archive or git, 6 model.
+    Prints ✓ or ✗ (with the fix) a line. Exits 0 when all pass, else the code of the first failure: 2 configuration, 3 credentials, 4 Zendesk, 5 archive or git, 6 model, 8 Sourcegraph (checked when SRC_ENDPOINT is set).
 
     Example: ticket-archive check --archive /srv/ticket-archive
     """
@@ -376,6 +391,7 @@ def check(
         Kind.ZENDESK: EXIT_ZENDESK,
         Kind.ARCHIVE: EXIT_ARCHIVE,
         Kind.MODEL: EXIT_REDACTION,
+        Kind.SOURCEGRAPH: EXIT_SOURCEGRAPH,
     }
     setup_logging(False, "text")
     # Warnings (a deprecated way of signing in) only: the table says the rest.
@@ -392,6 +408,60 @@ def check(
         _print_checks(report)
     if code:
         raise typer.Exit(code)
+
+
+sourcegraph_app = typer.Typer(
+    no_args_is_help=True,
+    help="Sourcegraph for the archive, through its GraphQL API (SRC_ENDPOINT, SRC_ACCESS_TOKEN).\n\n"
+    "Example: ticket-archive sourcegraph setup --archive ./archive --repo github.com/acme/support-cases",
+)
+app.add_typer(sourcegraph_app, name="sourcegraph")
+
+
+@sourcegraph_app.command("setup")
+def sourcegraph_setup(
+    archive: ArchiveOption,
+    repo: Annotated[
+        Optional[str],
+        typer.Option(
+            "--repo",
+            help="The archive's repository as Sourcegraph names it (github.com/acme/support-cases); "
+            "default: sourcegraph_repo of the settings file, else the origin remote.",
+        ),
+    ] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Create or update the archive's search context, code monitor and saved searches in Sourcegraph.
+
+    Signs in with SRC_ENDPOINT and SRC_ACCESS_TOKEN, as Sourcegraph's `src` CLI does; prints what it created, updated, deleted or left as it was. Running it again changes nothing.
+
+    Example: ticket-archive sourcegraph setup --archive /srv/ticket-archive --repo github.com/acme/support-cases
+    """
+    from archive.casefile import TICKETS_DIR
+    from archive.sourcegraph import sourcegraph_repo_name
+    from archive.store import Archive
+    from exporter.settings_file import load_settings
+    from exporter.sourcegraph import SourcegraphClient, SourcegraphConfig
+    from exporter.sourcegraph_setup import SetupPlan, setup_sourcegraph
+
+    with _errors():
+        settings = load_settings(config)
+        endpoint = SourcegraphConfig.from_env(os.environ)
+        store = Archive(archive, notes=settings.notes)
+        if not (store.path / TICKETS_DIR).is_dir():
+            raise ArchiveError(f"{store.path} holds no {TICKETS_DIR}/ directory; is it a ticket archive?")
+        name = (sourcegraph_repo_name(repo) if repo and "://" in repo else repo) or store.sourcegraph_repo()
+        if not name:
+            raise ConfigError("the archive has no name on Sourcegraph: pass --repo (e.g. github.com/acme/support-cases)")
+        plan = SetupPlan.for_archive(store.manifest().entries.values(), name, context_name=settings.notes.search_context)
+        with SourcegraphClient(endpoint) as client:
+            report = setup_sourcegraph(client, plan)
+    viewer = report.viewer
+    admin = " (site admin)" if viewer.site_admin else ""
+    typer.echo(f"Sourcegraph {viewer.version} at {endpoint.endpoint}, signed in as {viewer.username}{admin}")
+    for change in report.changes:
+        typer.echo(change.line())
+    typer.echo(f"{report.counts()}; search the cases with context:{report.context_spec}")
 
 
 def _print_checks(report: CheckReport) -> None:

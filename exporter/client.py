@@ -45,6 +45,7 @@ from exporter.errors import (
     InvalidCursor,
     NotFound,
     RateLimited,
+    Throttled,
     TokenUnavailable,
     ZendeskError,
     ZendeskServerError,
@@ -109,6 +110,37 @@ class EventsPage:
     end_time: int
     end_of_stream: bool
     stalled: bool = False
+
+
+def retrying(
+    policy: RetryPolicy,
+    retryable: tuple[type[BaseException], ...],
+    *,
+    sleep: Callable[[float], None],
+    before_sleep: Callable[[RetryCallState], None] | None = None,
+) -> Retrying:
+    """The application's one retry policy, for Zendesk and Sourcegraph alike.
+
+    A `Throttled` error (a 429) waits its `retry_after`, or the policy's default
+    when the server named none; any other `retryable` error backs off
+    exponentially with jitter; at most `policy.max_attempts` tries; the last
+    error is raised as is."""
+    backoff = wait_exponential_jitter(multiplier=policy.backoff_initial, max=policy.backoff_max, jitter=policy.jitter)
+
+    def wait(state: RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        if isinstance(exc, Throttled):
+            return exc.retry_after if exc.retry_after is not None else policy.default_retry_after
+        return backoff(state)
+
+    return Retrying(
+        retry=retry_if_exception_type(retryable),
+        wait=wait,
+        stop=stop_after_attempt(policy.max_attempts),
+        sleep=sleep,
+        before_sleep=before_sleep,
+        reraise=True,
+    )
 
 
 def parse_retry_after(value: str | None, now: Callable[[], float] = time.time) -> float | None:
@@ -191,23 +223,7 @@ class ZendeskClient:
         return user if isinstance(user, dict) else {}
 
     def _retrying(self, before_sleep: Callable[[RetryCallState], None]) -> Retrying:
-        return Retrying(
-            retry=retry_if_exception_type(RETRYABLE),
-            wait=self._wait,
-            stop=stop_after_attempt(self.policy.max_attempts),
-            sleep=self._sleep,
-            before_sleep=before_sleep,
-            reraise=True,
-        )
-
-    def _wait(self, state: RetryCallState) -> float:
-        exc = state.outcome.exception() if state.outcome else None
-        if isinstance(exc, RateLimited):
-            return exc.retry_after if exc.retry_after is not None else self.policy.default_retry_after
-        backoff = wait_exponential_jitter(
-            multiplier=self.policy.backoff_initial, max=self.policy.backoff_max, jitter=self.policy.jitter
-        )
-        return backoff(state)
+        return retrying(self.policy, RETRYABLE, sleep=self._sleep, before_sleep=before_sleep)
 
     def _before_retry(self, state: RetryCallState, params: dict[str, Any], page_size_param: str | None) -> None:
         with self._lock:

@@ -42,8 +42,8 @@ def client_for(fake, **policy: float) -> ZendeskClient:
 
 def cli_env(fake) -> dict[str, str]:
     """This process's environment for a `ticket-archive` subprocess, pointed at the fake
-    and nothing else: no ZENDESK_* or TICKET_ARCHIVE_* setting of the developer's leaks in."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("ZENDESK_", "TICKET_ARCHIVE_"))}
+    and nothing else: no ZENDESK_*, TICKET_ARCHIVE_* or SRC_* setting of the developer's leaks in."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ZENDESK_", "TICKET_ARCHIVE_", "SRC_"))}
     return {**env, **fake.env()}
 
 

@@ -23,10 +23,10 @@ from tests.conftest import git
 from tests.support import oauth_env
 
 ROOT = Path(__file__).resolve().parents[1]
-CLEAN_ENV = {k: v for k, v in os.environ.items() if not k.startswith(("ZENDESK_", "TICKET_ARCHIVE_"))}
+CLEAN_ENV = {k: v for k, v in os.environ.items() if not k.startswith(("ZENDESK_", "TICKET_ARCHIVE_", "SRC_"))}
 NAMES = [
     "Zendesk settings", "credentials", "admin user", "incremental export", "rate limit",
-    "archive", "git remote", "spaCy model", "organization key",
+    "archive", "git remote", "spaCy model", "organization key", "Sourcegraph",
 ]
 
 
@@ -97,7 +97,8 @@ def test_check_against_demo_serve_passes_everything_quickly_without_importing_sp
     elapsed = time.monotonic() - started
 
     assert result.returncode == 0, result.stdout + result.stderr
-    assert marks(result.stdout) == {name: "✓" for name in NAMES if name != "git remote"} | {"git remote": "-"}
+    assert marks(result.stdout) == {name: "✓" for name in NAMES if name not in ("git remote", "Sourcegraph")} | {
+        "git remote": "-", "Sourcegraph": "-"}
     assert "the credentials act as user 361000000001, role admin" in result.stdout
     assert "700 requests/minute" in result.stdout
     assert "all checks passed" in result.stderr
@@ -121,7 +122,8 @@ def test_check_json_and_an_existing_repository_with_a_reachable_remote(served: d
     report = json.loads(result.stdout)
     assert report["ok"] is True and report["exit_code"] == 0
     assert [c["name"] for c in report["checks"]] == NAMES
-    assert {c["status"] for c in report["checks"]} == {"ok"}
+    assert {c["status"] for c in report["checks"] if c["name"] != "Sourcegraph"} == {"ok"}
+    assert report["checks"][-1]["status"] == "skipped"  # no SRC_ENDPOINT: Sourcegraph is not needed
     assert "a writable git repository, 0 commit(s)" in report["checks"][5]["detail"]
     assert report["checks"][6]["detail"] == "'origin' reachable (git ls-remote)"
 
@@ -201,7 +203,7 @@ def test_the_development_org_key_is_a_cross_off_the_built_in_fake(tmp_path: Path
     assert found["credentials"] == "✗" and result.returncode == 4, "the first failure decides: Zendesk unreachable"
 
     keyed = run_checks(env, None, RedactionSettings(org_key="k" * 64), policy=RetryPolicy(max_attempts=1))
-    assert [(r.name, r.status) for r in keyed.results][-1] == ("organization key", "ok")
+    assert [(r.name, r.status) for r in keyed.results][-2] == ("organization key", "ok")
     assert keyed.first_failure().kind == "zendesk"
 
 

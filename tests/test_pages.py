@@ -12,9 +12,11 @@ import pytest
 
 from archive.casefile import MANIFEST_FILE
 from archive.manifest import Entry, Manifest
-from archive.pages import MAX_PAGE_CASES, sourcegraph_repo_name, version_page
+from archive.pages import MAX_PAGE_CASES, version_page
+from archive.sourcegraph import sourcegraph_repo_name
 from archive.store import Archive
 from redaction.models import RedactedComment
+from tests import sourcegraph_query
 from tests.cases import at, case, check_golden, simple
 
 CASES = [
@@ -55,21 +57,15 @@ def page_cases(archive: Archive, relpath: str) -> list[str]:
     return re.findall(r"\]\(\.\./(tickets/[^)]+)\)", (archive.path / relpath).read_text("utf-8"))
 
 
-def matching_files(archive: Archive, patterns: list[str]) -> list[str]:
-    """Files where every regexp matches a line, as Sourcegraph's `/…/ AND /…/` does; only frontmatter lines match."""
-    found = []
-    for path in sorted(archive.path.glob("tickets/*/*/*.md")):
-        text = path.read_text("utf-8")
+def matching_files(archive: Archive, query: str) -> list[str]:
+    """The case files a query finds, matched as Sourcegraph does (per line, ignoring case); only frontmatter lines match."""
+    found = sourcegraph_query.matching_files(archive.path, query)
+    for relpath in found:
+        text = (archive.path / relpath).read_text("utf-8")
         header_end = text.index("\n---\n", 3)
-        hits = [[m.start() for m in re.finditer(p, text, re.M)] for p in patterns]
-        assert all(start < header_end for starts in hits for start in starts), (path, patterns)  # no body line matched
-        if all(hits):
-            found.append(str(path.relative_to(archive.path)))
+        for regexp in sourcegraph_query.parse(query).regexps():
+            assert all(m.start() < header_end for m in regexp.finditer(text)), (relpath, regexp)  # no body line
     return found
-
-
-def patterns_of(query: str) -> list[str]:
-    return re.findall(r"(?:^| )/(.+?)/(?= |$)", query)
 
 
 # -- what is generated ---------------------------------------------------------------
@@ -107,20 +103,23 @@ def test_every_query_finds_exactly_the_cases_it_claims(archive: Archive) -> None
     assert {"on kubernetes", "on docker-compose", "on single-container"} <= set(labels)
     assert any(" · " in label for label in labels)  # a combined query: version AND deployment AND service
     for label, claimed, query in rows:
-        assert query.startswith("file:^tickets/ ")
-        assert len(matching_files(archive, patterns_of(query))) == int(claimed) > 0, label
+        assert sourcegraph_query.ready_query_problems(query, None) == [], label
+        assert len(matching_files(archive, query)) == int(claimed) > 0, label
     # The pages' own queries find exactly the cases the page lists.
     for page in ["versions/4.1.md", "versions/3.4.md", "services/gitserver.md", "services/redis.md"]:
         query = re.search(r"^In Sourcegraph: `(.+)`$", (archive.path / page).read_text("utf-8"), re.M).group(1)
-        assert sorted(matching_files(archive, patterns_of(query))) == sorted(page_cases(archive, page)), page
+        assert sourcegraph_query.ready_query_problems(query, None) == [], page
+        assert sorted(matching_files(archive, query)) == sorted(page_cases(archive, page)), page
 
 
 def test_version_queries_do_not_confuse_neighbouring_versions(archive: Archive) -> None:
     readme = (archive.path / "README.md").read_text("utf-8")
     (query,) = re.findall(r"^\| mentioning 4\.10 \| \d+ \| `(.+)` \|$", readme, re.M)
-    assert matching_files(archive, patterns_of(query)) == ["tickets/2023/07/103.md"]
-    four_one = patterns_of(query)[0].replace("4\\.10", "4\\.1")
-    assert "tickets/2022/02/104.md" not in matching_files(archive, [four_one])  # 3.4.1 is not 4.1
+    assert matching_files(archive, query) == ["tickets/2023/07/103.md"]
+    four_one = query.replace("4\\.10", "4\\.1")
+    assert four_one != query
+    assert "tickets/2022/02/104.md" not in matching_files(archive, four_one)  # 3.4.1 is not 4.1
+    assert "tickets/2023/07/103.md" not in matching_files(archive, four_one)  # 4.10.2 is not 4.1
 
 
 def test_readme_has_counts_a_search_context_and_a_code_monitor(archive: Archive) -> None:
@@ -128,7 +127,8 @@ def test_readme_has_counts_a_search_context_and_a_code_monitor(archive: Archive)
     assert "**6 cases**, solved 2022-02-07 to 2023-08-08." in readme
     assert "[4.1](versions/4.1.md) 3" in readme and "[gitserver](services/gitserver.md) 4" in readme
     assert "- query: `repo:^github\\.com/ORG/REPO$ file:^tickets/`" in readme
-    assert "type:diff select:commit.diff.added file:^tickets/ /^id: \\d+$/" in readme
+    assert ("`repo:^github\\.com/ORG/REPO$ type:diff select:commit.diff.added file:^tickets/ patternType:regexp "
+            "^id:\\ \\d+$`") in readme  # fmt: skip
 
 
 def test_readme_queries_name_the_repository_from_origin_without_credentials(tmp_path: Path) -> None:
@@ -137,7 +137,7 @@ def test_readme_queries_name_the_repository_from_origin_without_credentials(tmp_
     archive.write_ticket(case())
     archive.commit("export")
     readme = (archive.path / "README.md").read_text("utf-8")
-    assert "`repo:^github\\.com/acme/support-cases$ file:^tickets/ /^version: '?4\\.1[.']/` |" in readme
+    assert "`repo:^github\\.com/acme/support-cases$ file:^tickets/ patternType:regexp count:all ^version:\\ " in readme
     assert "s3cr3t" not in readme and "bot" not in readme
 
 
