@@ -11,14 +11,14 @@ Sourcegraph regexp such as `^versions:.*3\\.42` matches the line.
 
 from __future__ import annotations
 
+import functools
 import re
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from archive.errors import RenderError
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+if TYPE_CHECKING:
+    import yaml
 
 # Lone surrogates cannot be written as UTF-8 (nor escaped portably): they become U+FFFD.
 SURROGATES = re.compile(r"[\ud800-\udfff]")
@@ -44,10 +44,6 @@ class FlowMap(dict):  # type: ignore[type-arg]
     """A mapping written on one line: `counts: {EMAIL: 1, PERSON: 2}`."""
 
 
-class _Dumper(yaml.SafeDumper):
-    pass
-
-
 def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
     data = SURROGATES.sub("\ufffd", data)
     if _NEEDS_ESCAPES.search(data):
@@ -71,17 +67,28 @@ def _represent_dict(dumper: yaml.SafeDumper, data: dict[str, Any]) -> yaml.Node:
     return dumper.represent_mapping("tag:yaml.org,2002:map", data.items(), flow_style=False)
 
 
-_Dumper.add_representer(str, _represent_str)
-_Dumper.add_representer(list, _represent_list)
-_Dumper.add_representer(tuple, _represent_list)
-_Dumper.add_representer(FlowMap, _represent_flow_map)
-_Dumper.add_representer(dict, _represent_dict)
+@functools.cache
+def _dumper() -> type[yaml.SafeDumper]:
+    # PyYAML loads here, not on import: `search` on an unchanged archive never parses nor writes a header.
+    import yaml
+
+    class Dumper(yaml.SafeDumper):
+        pass
+
+    Dumper.add_representer(str, _represent_str)
+    Dumper.add_representer(list, _represent_list)
+    Dumper.add_representer(tuple, _represent_list)
+    Dumper.add_representer(FlowMap, _represent_flow_map)
+    Dumper.add_representer(dict, _represent_dict)
+    return Dumper
 
 
 def dump_header(meta: dict[str, Any]) -> str:
     """The frontmatter block, `---` lines included, keys in the order given."""
+    import yaml
+
     text = yaml.dump(
-        meta, Dumper=_Dumper, sort_keys=False, width=1_000_000, allow_unicode=True, default_flow_style=False
+        meta, Dumper=_dumper(), sort_keys=False, width=1_000_000, allow_unicode=True, default_flow_style=False
     )
     return f"---\n{text}---\n"
 
@@ -93,8 +100,10 @@ def split_header(text: str) -> tuple[dict[str, Any], str]:
     end = text.find("\n---\n", 3)
     if end < 0:
         raise RenderError("unterminated frontmatter")
+    import yaml
+
     try:
-        meta = yaml.load(text[4 : end + 1], Loader=_Loader)
+        meta = yaml.load(text[4 : end + 1], Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError:
         raise RenderError("unreadable frontmatter") from None
     if not isinstance(meta, dict):
