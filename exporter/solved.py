@@ -23,7 +23,12 @@ from exporter.models import parse_time
 def find_solved_at(client: ZendeskClient, ticket_id: int) -> datetime | None:
     try:
         solved = parse_time(client.ticket_metric(ticket_id).get("solved_at"))
-        return solved if solved is not None else solved_from_audits(client.iter_ticket_audits(ticket_id))
+    except NotFound:
+        solved = None  # archived tickets may have no metrics to show; their audits are still there
+    if solved is not None:
+        return solved
+    try:
+        return solved_from_audits(client.iter_ticket_audits(ticket_id))
     except NotFound:
         return None  # deleted meanwhile: its comments answer 404 too, and the stream says so
 

@@ -58,6 +58,7 @@ def test_the_messy_fake_exports_reruns_and_backfills_with_nothing_withheld(fake,
     # Every comment kind, shown; voice calls without their recordings.
     voicemail = note(archive, ds.account_tickets["voicemail"]).read_text()
     assert " · voice call · internal note" in voicemail and "[recording not archived]" in voicemail
+    assert "\nVoicemail from: <PHONE_1>\nCall to: <PHONE_2>\n" in voicemail
     assert "\\n" not in voicemail and "Location:" not in voicemail
     assert "Transcription:\nHi, this is about our gitserver pods" in voicemail
     partner = note(archive, ds.account_tickets["partner_call"]).read_text()
@@ -66,6 +67,7 @@ def test_the_messy_fake_exports_reruns_and_backfills_with_nothing_withheld(fake,
     sample = note(archive, ds.account_tickets["sample"]).read_text()
     assert "Thanks,\n<PERSON_1>" in sample and "The customer on it is not a real person" in sample
     assert "click Submit as Solved" in sample and "Ta-da!" in sample
+    assert "(see https://support.zendesk.com/hc/en-us)" in sample  # Zendesk's help centre is no customer's
     # The admin who requested a ticket in the account's own organization keeps the name; the text does not.
     owner = note(archive, ds.account_tickets["owner_request"]).read_text()
     assert "· agent Team Brightwell ·" in owner and "— Team <ORG_1>" in owner
