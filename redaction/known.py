@@ -105,9 +105,9 @@ def _label_like(words: list[str]) -> bool:
 
 
 def _as_written(pattern: str, name: str) -> str:
-    """`pattern` case-sensitively, with the numbers that end the name optional ("Test Organization 1")."""
-    numbers = re.findall(r"\d+", name[name.rfind(_WORD.findall(name)[-1]) :]) if _WORD.findall(name) else []
-    tail = "".join(rf"(?:[\s._#-]{{0,3}}{n})?" for n in numbers)
+    """`pattern` case-sensitively, with the number that ends the name optional ("Test Organization 1")."""
+    ending = re.search(r"(\d+)\W*$", name)
+    tail = rf"(?:[\s._#-]{{0,3}}{ending.group(1)})?" if ending else ""
     return f"(?-i:{pattern}{tail})"
 
 
@@ -120,7 +120,8 @@ def person_terms(user: User, identity: str) -> list[Term]:
         pattern = phone_pattern(number)
         if pattern:
             terms.append(Term(PHONE, "phone:" + re.sub(r"\D", "", number)[-10:], pattern, bounded=False))
-    words = _WORD.findall(_PHONE_IN_NAME.sub(" ", name))
+    name = _PHONE_IN_NAME.sub(" ", name)
+    words = _WORD.findall(name)
     if _label_like(words):
         # "The Customer", "ZenDesk Tickets": as written; a lone label ("Caller") names no one.
         if len(words) >= 2:
@@ -235,9 +236,10 @@ class KnownEntities:
                 terms.extend(person_terms(agent, f"user:{agent.id}"))
         # Allow-listed domains (a customer writing from github.com, The Customer from example.com)
         # are public, not theirs: neither the host nor its label ("example") is on their list.
-        public = {t.identity.removeprefix("host:") for t in terms if t.entity == HOST and allow.allows(t.identity.removeprefix("host:"))}
-        labels = {f"orgdomain:{_domain_label(domain)}" for domain in public}
-        terms = [t for t in terms if not (t.entity == HOST and t.identity.removeprefix("host:") in public) and t.identity not in labels]
+        hosts = {t.identity.removeprefix("host:") for t in terms if t.entity == HOST}
+        public = {f"host:{host}" for host in hosts if allow.allows(host)}
+        public |= {f"orgdomain:{_domain_label(identity.removeprefix('host:'))}" for identity in public}
+        terms = [t for t in terms if t.identity not in public]
         return cls(terms=tuple(terms), kept_names=frozenset(kept))
 
     @classmethod
