@@ -1,8 +1,8 @@
 """Comments out of the ticket events stream (`include=comment_events`), read in one forward walk.
 
 The time-based ticket events export lists every update of every ticket in time
-order; with the `comment_events` side-load each comment is a `Comment` child
-event carrying its body. A ticket created at C and last changed at G has all its
+order; with the `comment_events` side-load each comment is a child event of its
+kind (`Comment`, `VoiceComment`, `TpeVoiceComment`) carrying its body. A ticket created at C and last changed at G has all its
 comments among the updates in [C, G], so one continuous walk from a start time S
 holds every comment of every ticket created at or after S once it has read past
 G. `EventsWalk` is that walk: it keeps the comments of tickets it has seen until
@@ -17,9 +17,8 @@ which returns the comment as it is now).
 A ticket it cannot vouch for (created before S, evicted to bound memory, seen on
 an earlier export page, changed after the stream's end, touched by a second the
 stream could not page through, with a comment redacted, of a kind not known
-here or without html_body) comes back as None:
-the caller fetches it one by one instead. Records here are unredacted; nothing
-in this module logs them.
+here or without html_body) comes back as None: the caller fetches it one by
+one instead. Records here are unredacted; nothing in this module logs them.
 """
 
 from __future__ import annotations

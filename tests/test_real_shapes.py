@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import frontmatter
@@ -48,6 +48,10 @@ def test_the_messy_fake_exports_reruns_and_backfills_with_nothing_withheld(fake,
     assert written == ds.expected_archived_ids() >= set(ds.account_tickets.values())
     assert again.withheld == set() and again.commit is None and again.written == 0
     assert archive.read_state().withheld == set()
+    with client_for(fake) as client:
+        everything = run_backfill(client, redactor, Archive(tmp_path / "backfill"), since=date(2020, 1, 1), until=date(2026, 1, 1))
+    assert everything.withheld == set() and everything.undated == set() and everything.out_of_range == 0
+    assert {int(p.stem) for p in (tmp_path / "backfill").glob("tickets/*/*/*.md")} == written
     # No recording URL and no caller number reaches a file or the history.
     files = "\n".join(p.read_text() for p in archive.path.rglob("*.md"))
     history = git(archive.path, "log", "-p", "--all")
