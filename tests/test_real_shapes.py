@@ -142,41 +142,42 @@ def test_side_load_gaps_are_filled_in_bulk_before_redaction(fake) -> None:
 
 
 class PlantingRedactor:
-    """Our redactor with a bug planted: after redaction, one ticket's comment gets `leak` appended."""
+    """Our redactor with a bug planted: after redaction, some tickets' last comment gets a leak appended."""
 
-    def __init__(self, real, ticket_id: int, leak: str) -> None:
-        self.real, self.ticket_id, self.leak = real, ticket_id, leak
+    def __init__(self, real, leaks: dict[int, str]) -> None:
+        self.real, self.leaks = real, leaks
         self.settings = real.settings
 
     def redact_ticket(self, ticket):
         redacted = self.real.redact_ticket(ticket)
-        if ticket.id != self.ticket_id:
+        if ticket.id not in self.leaks:
             return redacted
         last = redacted.comments[-1]
-        comments = (*redacted.comments[:-1], dataclasses.replace(last, body=f"{last.body}\n\n{self.leak}"))
+        comments = (*redacted.comments[:-1], dataclasses.replace(last, body=f"{last.body}\n\n{self.leaks[ticket.id]}"))
         return dataclasses.replace(redacted, comments=comments)
 
 
-@pytest.mark.parametrize(
-    ("key", "leak"),
-    [
-        ("owner_request", "Signed, Brightwell"),  # the organization the admin's kept name carries
-        ("sample", "Regards, The Customer"),  # a name made only of common words, as written
-        ("jones", "Best wishes from everyone at Jones Inc"),  # an organization side-loads left out
-        ("test_org", "Quillon Arbuthnot"),  # a requester side-loads left out
-        ("test_org", "write to q.arbuthnot@testorg-sample.example"),
-    ],
-)
-def test_the_same_names_in_ticket_text_are_still_withheld(fake, redactor, tmp_path: Path, key: str, leak: str) -> None:
-    victim = fake.dataset.account_tickets[key]
+def test_the_same_names_in_ticket_text_are_still_withheld(fake, redactor, tmp_path: Path) -> None:
+    corner = fake.dataset.account_tickets
+    leaks = {
+        corner["owner_request"]: "Signed, Brightwell",  # the organization the admin's kept name carries
+        corner["sample"]: "Regards, The Customer",  # a name made only of help-desk words, as written
+        corner["jones"]: "Best wishes from everyone at Jones Inc",  # an organization side-loads left out
+        corner["test_org"]: "Quillon Arbuthnot",  # a requester side-loads left out
+        corner["facebook"]: "from ZenDesk Tickets",  # a page user named like the help desk
+        corner["partner_call"]: "write to q.arbuthnot@testorg-sample.example",  # an address: a pattern, anywhere
+    }
     archive = Archive(tmp_path / "archive")
 
-    summary = export(fake, PlantingRedactor(redactor, victim, leak), archive)
+    summary = export(fake, PlantingRedactor(redactor, leaks), archive)
 
-    assert summary.withheld == {victim}
-    assert "looks like a leak" in summary.withheld_reasons[victim] and leak not in summary.withheld_reasons[victim]
-    assert not list(archive.path.glob(f"tickets/*/*/{victim}.md"))
-    assert leak not in git(archive.path, "log", "-p", "--all")
+    assert summary.withheld == set(leaks)
+    history = git(archive.path, "log", "-p", "--all")
+    for victim, leak in leaks.items():
+        assert "looks like a leak" in summary.withheld_reasons[victim] and leak not in summary.withheld_reasons[victim]
+        assert not list(archive.path.glob(f"tickets/*/*/{victim}.md")) and leak not in history
+    # The others, their labels naming the same people and organizations, are written.
+    assert len(list(archive.path.glob("tickets/*/*/*.md"))) == len(fake.dataset.expected_archived_ids()) - len(leaks)
 
 
 def test_solve_dates_from_audits_take_the_latest_solve_else_the_close() -> None:
