@@ -24,6 +24,7 @@ change. Every file stays under Sourcegraph's indexing bounds (archive.limits).
     ## Links           links that survived redaction
     ## Conversation    every comment, long pastes trimmed to head and tail
     ### 1. 2023-04-03 09:30 UTC · customer <PERSON_1> · public
+    ### 4. 2023-04-04 11:02 UTC · customer <PERSON_2> · voice call · internal note
 """
 
 from __future__ import annotations
@@ -52,6 +53,8 @@ _GREETING = re.compile(
 )
 _THANKS = re.compile(r"^thanks? (?:you )?for (?:reaching out|the report|your patience)\W*$", re.I)
 _SIGNOFF = re.compile(r"^(?:thanks|thank you|many thanks|cheers|best|best regards|kind regards|regards|--)\b", re.I)
+# A comment's kind in its heading; a plain comment says nothing, another kind its Zendesk name.
+_KIND_LABELS = {"Comment": "", "VoiceComment": "voice call", "TpeVoiceComment": "voice call (Talk Partner Edition)"}
 PROBLEM_CHARS = 400
 FIELD_CHARS = 500
 TITLE_CHARS = 100
@@ -266,7 +269,8 @@ def _comment_heading(number: int, comment: RedactedComment) -> str:
     visibility = "public" if comment.public else "internal note"
     when = comment.created_at.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     author = " ".join(clean_text(comment.author).split())
-    return f"### {number}. {when} · {comment.author_role} {author} · {visibility}"
+    kind = _KIND_LABELS.get(comment.kind, re.sub(r"[^A-Za-z]", "", comment.kind))
+    return f"### {number}. {when} · {comment.author_role} {author}{f' · {kind}' if kind else ''} · {visibility}"
 
 
 def body(ticket: RedactedTicket, case: CaseFacts, trim: Trim) -> str:

@@ -173,6 +173,10 @@ def _redactor(settings: Settings):
 def _report(summary: RunSummary) -> None:
     log.info("run finished: %s", summary.line(), extra={"summary": summary.as_dict()})
     typer.echo(summary.line())
+    if summary.undated:
+        ids = ", ".join(str(i) for i in sorted(summary.undated))
+        where = "not placed in the range (the nightly export archives them)" if summary.mode == "backfill" else "archived without solved_at"
+        typer.echo(f"no solve date in Zendesk (metric set, audits): {ids}; {where}", err=True)
     if summary.withheld:
         ids = ", ".join(str(i) for i in sorted(summary.withheld))
         typer.echo(f"withheld (not written, retried next run): {ids}", err=True)

@@ -470,11 +470,33 @@ class ZendeskClient:
             start = end_time + 1 if stalled else end_time
 
     def show_many_users(self, user_ids: list[int]) -> list[dict[str, Any]]:
-        """Up to 100 users by id (comment authors the export did not side-load)."""
+        """Up to 100 users by id (people a ticket names that no side-load brought)."""
         data = self.get_json(
             "/api/v2/users/show_many.json", {"ids": ",".join(str(int(i)) for i in user_ids[:100])}
         )
         return list(data.get("users") or ())
+
+    def show_many_organizations(self, organization_ids: list[int]) -> list[dict[str, Any]]:
+        """Up to 100 organizations by id (a ticket's organization no side-load brought)."""
+        data = self.get_json(
+            "/api/v2/organizations/show_many.json", {"ids": ",".join(str(int(i)) for i in organization_ids[:100])}
+        )
+        return list(data.get("organizations") or ())
+
+    def ticket_metric(self, ticket_id: int) -> dict[str, Any]:
+        """A ticket's metric set (`/tickets/{id}/metrics`); {} when Zendesk sends none. NotFound for a deleted ticket."""
+        metric = self.get_json(f"/api/v2/tickets/{int(ticket_id)}/metrics.json").get("ticket_metric")
+        # The reference describes the object, its schema a list of one: take either.
+        if isinstance(metric, list):
+            metric = metric[0] if metric else None
+        return metric if isinstance(metric, dict) else {}
+
+    def iter_ticket_audits(self, ticket_id: int, *, page_size: int = 100) -> Iterator[dict[str, Any]]:
+        """A ticket's audits, oldest first, each with its `events`. NotFound for a deleted ticket."""
+        for data in self.iter_pages(
+            f"/api/v2/tickets/{int(ticket_id)}/audits.json", {"page[size]": page_size}, page_size_param="page[size]"
+        ):
+            yield from data.get("audits") or ()
 
     def show_many(self, ticket_ids: list[int], include: str = "users,organizations,metric_sets") -> ExportPage:
         """Current state of up to 100 tickets, side-loads included (for retrying withheld ones)."""

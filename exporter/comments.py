@@ -37,12 +37,12 @@ from __future__ import annotations
 import logging
 import math
 import threading
-from collections import OrderedDict
 from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
 
 from exporter.client import ZendeskClient
+from exporter.directory import Directory
 from exporter.events import DEFAULT_BUFFER_BYTES, EVENTS_PER_PAGE, EventsWalk, Need, WalkStopped
 
 log = logging.getLogger("ticket_archive.comments")
@@ -51,7 +51,6 @@ MODES = ("auto", "bulk", "per-ticket")
 DEFAULT_CONCURRENCY = 8
 # Before anything was measured: updates per ticket (comments, solving, closing).
 PRIOR_EVENTS_PER_TICKET = 8.0
-USERS_CACHED = 20_000
 
 Comments = tuple[list[dict[str, Any]], list[dict[str, Any]]]  # raw comments, raw users they name
 
@@ -62,7 +61,8 @@ class CommentStats:
 
     bulk_tickets: int = 0
     event_pages: int = 0
-    user_requests: int = 0
+    # users/show_many and organizations/show_many requests for what no side-load brought.
+    lookups: int = 0
     per_ticket_tickets: int = 0
     per_ticket_requests: int = 0
     # Tickets the walk could not vouch for, fetched one by one instead.
@@ -81,11 +81,12 @@ class CommentStats:
     def describe(self) -> str:
         parts = []
         if self.bulk_tickets or self.event_pages:
-            users = f", {self.user_requests} user lookups" if self.user_requests else ""
-            parts.append(f"{self.bulk_tickets} tickets from {self.event_pages} event pages{users}")
+            parts.append(f"{self.bulk_tickets} tickets from {self.event_pages} event pages")
         if self.per_ticket_tickets:
             why = f", {self.fallbacks} the events walk could not vouch for" if self.fallbacks else ""
             parts.append(f"{self.per_ticket_tickets} tickets one by one in {self.per_ticket_requests} requests{why}")
+        if parts and self.lookups:
+            parts.append(f"{self.lookups} lookups of people no side-load had")
         return f"{self.mode} (" + "; ".join(parts) + ")" if parts else "none"
 
     def add(self, **counts: int) -> None:
@@ -112,6 +113,7 @@ class CommentFetcher:
         client: ZendeskClient,
         stats: CommentStats,
         *,
+        directory: Directory | None = None,
         mode: str = "auto",
         concurrency: int = DEFAULT_CONCURRENCY,
         buffer_bytes: int = DEFAULT_BUFFER_BYTES,
@@ -121,6 +123,7 @@ class CommentFetcher:
             raise ValueError(f"comment mode must be one of {', '.join(MODES)}")
         self.client = client
         self.stats = stats
+        self.directory = directory or Directory(client, counted=lambda: stats.add(lookups=1))
         self.mode = mode
         self.buffer_bytes = buffer_bytes
         self.events_per_page = events_per_page
@@ -135,7 +138,6 @@ class CommentFetcher:
         self._pages_read_before = 0  # by walks given up
         self._queued = 0  # one-by-one fetches submitted and not finished
         self._queued_lock = threading.Lock()
-        self._users: OrderedDict[int, dict[str, Any]] = OrderedDict()
 
     def __enter__(self) -> "CommentFetcher":
         return self
@@ -159,6 +161,10 @@ class CommentFetcher:
     def _fetch(self, ticket_id: int) -> Comments:
         try:
             comments, users = self.client.fetch_comments(ticket_id)
+            self.directory.remember(users)
+            # Authors the comments' side-load left out.
+            named = {c.get("author_id") for c in comments} - {u.get("id") for u in users}
+            users = [*users, *self.directory.users(named).values()]
         finally:
             with self._queued_lock:
                 self._queued -= 1
@@ -314,16 +320,8 @@ class CommentFetcher:
             self.stats.add(event_pages=walk.pages - pages_before)
 
     def _authors(self, found: list[tuple[int, list[dict[str, Any]]]], known: frozenset[int]) -> dict[int, dict[str, Any]]:
-        """Comment authors the export page did not side-load, looked up (and cached) 100 at a time."""
-        wanted = {c.get("author_id") for _, comments in found for c in comments} - known - {None}
-        missing = sorted(u for u in wanted if u not in self._users)
-        for start in range(0, len(missing), 100):
-            for user in self.client.show_many_users(missing[start : start + 100]):
-                self._users[int(user["id"])] = user
-            self.stats.add(user_requests=1)
-        while len(self._users) > USERS_CACHED:
-            self._users.popitem(last=False)
-        return {u: self._users[u] for u in wanted if u in self._users}
+        """Comment authors the export page did not side-load, from the directory."""
+        return self.directory.users({c.get("author_id") for _, comments in found for c in comments} - known - {None})
 
 
 def _forward(source: "Future[Comments]", target: "Future[Comments]") -> None:

@@ -1,12 +1,14 @@
 """Comments out of the ticket events stream (`include=comment_events`), read in one forward walk.
 
 The time-based ticket events export lists every update of every ticket in time
-order; with the `comment_events` side-load each comment is a `Comment` child
-event carrying its body. A ticket created at C and last changed at G has all its
+order; with the `comment_events` side-load each comment is a child event of its
+kind (`Comment`, `VoiceComment`, `TpeVoiceComment`) carrying its body. A ticket created at C and last changed at G has all its
 comments among the updates in [C, G], so one continuous walk from a start time S
 holds every comment of every ticket created at or after S once it has read past
 G. `EventsWalk` is that walk: it keeps the comments of tickets it has seen until
-the export reaches them, and says which tickets it can vouch for.
+the export reaches them, and says which tickets it can vouch for. Each comment
+keeps what `exporter.bodies` makes its one text from, as the comments endpoint
+would give it.
 
 Later updates can change a comment: a `CommentPrivacyChange` makes it private
 (applied here), a redaction rewrites it (the ticket is then fetched one by one,
@@ -14,9 +16,9 @@ which returns the comment as it is now).
 
 A ticket it cannot vouch for (created before S, evicted to bound memory, seen on
 an earlier export page, changed after the stream's end, touched by a second the
-stream could not page through, or with a comment redacted) comes back as None:
-the caller fetches it one by one instead. Records here are unredacted; nothing
-in this module logs them.
+stream could not page through, with a comment redacted, of a kind not known
+here or without html_body) comes back as None: the caller fetches it one by
+one instead. Records here are unredacted; nothing in this module logs them.
 """
 
 from __future__ import annotations
@@ -24,72 +26,26 @@ from __future__ import annotations
 import threading
 from collections import deque
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from typing import Any, Iterator, Mapping, Sequence
 
+from exporter.bodies import COMMENT_KINDS
 from exporter.client import EventsPage, ZendeskClient
 from exporter.errors import BadResponse
 
-COMMENT_EVENTS = frozenset({"Comment", "VoiceComment"})
 PRIVACY_CHANGE = "CommentPrivacyChange"
 EVENTS_PER_PAGE = 1000
 # What the walk may hold for tickets the export has not reached yet (bodies, roughly in bytes).
 DEFAULT_BUFFER_BYTES = 64 * 1024 * 1024
 
-_BLOCK_TAGS = frozenset(
-    "address article aside blockquote dd div dl dt figcaption figure footer h1 h2 h3 h4 h5 h6 header hr "
-    "li main nav ol p pre section table td th tr ul".split()
-)
-
-
-class _Text(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.blocks: list[str] = []
-        self._parts: list[str] = []
-        self._pre = 0
-
-    def _flush(self) -> None:
-        text = "".join(self._parts)
-        self._parts = []
-        if text.strip():
-            self.blocks.append(text if self._pre else text.strip())
-
-    def handle_starttag(self, tag: str, attrs: Any) -> None:
-        if tag == "br":
-            self._parts.append("\n")
-        elif tag in _BLOCK_TAGS:
-            self._flush()
-            if tag == "pre":
-                self._pre += 1
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _BLOCK_TAGS:
-            self._flush()
-            if tag == "pre":
-                self._pre = max(0, self._pre - 1)
-
-    def handle_data(self, data: str) -> None:
-        # Outside <pre>, a line break in the HTML source is only a space.
-        self._parts.append(data if self._pre else data.replace("\r\n", " ").replace("\n", " "))
-
-
-def html_to_text(html: str) -> str:
-    """A comment's html_body as plain text: blocks a blank line apart, <br> a line break,
-    <pre> as is, entities decoded, markup dropped."""
-    parser = _Text()
-    parser.feed(html)
-    parser.close()
-    parser._flush()
-    return "\n\n".join(parser.blocks).strip()
-
 
 def comments_in(event: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """The comments an update added, shaped like the comments endpoint's records
-    (`plain_body` from html_body; attachments without their tokened URLs)."""
+    """The comments an update added, shaped like the comments endpoint's records (with what
+    `exporter.bodies` reads: kind, html_body, body, a voice call's data; attachments without
+    their tokened URLs)."""
     found = []
     for child in event.get("child_events") or ():
-        if (child.get("event_type") or child.get("type")) not in COMMENT_EVENTS:
+        kind = child.get("event_type") or child.get("type")
+        if kind not in COMMENT_KINDS:
             continue
         if "body" not in child and "html_body" not in child:
             # Without the side-load a comment is only `comment_present`; never archive it empty.
@@ -97,20 +53,22 @@ def comments_in(event: Mapping[str, Any]) -> list[dict[str, Any]]:
                 "the ticket events stream came without comment bodies; it must be asked for with include=comment_events",
                 path="/api/v2/incremental/ticket_events.json",
             )
-        html = child.get("html_body")
-        found.append(
-            {
-                "id": int(child["id"]),
-                "author_id": child.get("author_id"),
-                "public": bool(child.get("public", True)),
-                "created_at": child.get("created_at") or event.get("created_at"),
-                "plain_body": html_to_text(html) if html else str(child.get("body") or ""),
-                "attachments": [
-                    {"file_name": a.get("file_name"), "content_type": a.get("content_type"), "size": a.get("size")}
-                    for a in child.get("attachments") or ()
-                ],
-            }
-        )
+        comment = {
+            "id": int(child["id"]),
+            "type": kind,
+            "author_id": child.get("author_id"),
+            "public": bool(child.get("public", True)),
+            "created_at": child.get("created_at") or event.get("created_at"),
+            "body": child.get("body"),
+            "attachments": [
+                {"file_name": a.get("file_name"), "content_type": a.get("content_type"), "size": a.get("size")}
+                for a in child.get("attachments") or ()
+            ],
+        }
+        for key in ("html_body", "data"):
+            if key in child:
+                comment[key] = child[key]
+        found.append(comment)
     return found
 
 
@@ -254,17 +212,21 @@ class EventsWalk:
                 kind = str(child.get("event_type") or child.get("type") or "")
                 if kind == PRIVACY_CHANGE and child.get("comment_id") in held:
                     held[child["comment_id"]]["public"] = bool(child.get("public", False))
-                elif "Redact" in kind:
+                elif "Redact" in kind or ("Comment" in kind and kind not in COMMENT_KINDS and kind != PRIVACY_CHANGE):
                     raise ValueError(kind)
             comments = comments_in(event)
+            if any(not c.get("html_body") for c in comments):
+                # Its text would come from body here, from plain_body one by one: take it from there.
+                raise ValueError("no html_body")
         except (AttributeError, KeyError, TypeError, ValueError):
-            # A redaction, or a malformed record: the ticket is fetched one by one instead.
+            # A redaction, a comment kind not known here, a comment without html_body, or a malformed
+            # record: the ticket is fetched one by one instead.
             self._lose(ticket_id)
             return
         for comment in comments:
             if comment["id"] not in held:  # pages repeat their last second
                 held[comment["id"]] = comment
-                size = len(comment["plain_body"]) + 200
+                size = len(comment.get("html_body") or "") + len(comment.get("body") or "") + 200
                 self._held_size[ticket_id] = self._held_size.get(ticket_id, 0) + size
                 self._size += size
         if self._size > self.buffer_bytes:

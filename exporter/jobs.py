@@ -13,6 +13,9 @@ Choices a reader of the archive should know:
   and the next solve replaces the file.
 - A ticket that cannot be redacted is withheld (fail closed): not written, named
   in the summary, remembered in the state and retried on the next run.
+- A ticket whose solve date Zendesk records nowhere (metric set, metrics,
+  audits) is `undated`: the export archives it without solved_at, a backfill
+  cannot place it in its range; both name it in the summary.
 """
 
 from __future__ import annotations
@@ -61,6 +64,8 @@ class RunSummary:
     withheld: set[int] = field(default_factory=set)
     # Why each withheld ticket was withheld this run: ids and error names, never ticket text.
     withheld_reasons: dict[int, str] = field(default_factory=dict)
+    # Solved or closed, but Zendesk records no solve date (see the module docstring).
+    undated: set[int] = field(default_factory=set)
     redactions: Counter[str] = field(default_factory=Counter)
     requests: int = 0
     retries: int = 0
@@ -82,6 +87,7 @@ class RunSummary:
             "out_of_range": self.out_of_range,
             "withheld": sorted(self.withheld),
             "withheld_reasons": {str(i): r for i, r in sorted(self.withheld_reasons.items()) if i in self.withheld},
+            "undated": sorted(self.undated),
             "redactions": dict(sorted(self.redactions.items())),
             "requests": self.requests,
             "retries": self.retries,
@@ -102,6 +108,8 @@ class RunSummary:
         ]
         if self.mode == "backfill":
             parts.append(f"outside range {self.out_of_range}")
+        if self.undated:
+            parts.append(f"undated {len(self.undated)}")
         parts += [
             f"withheld {len(self.withheld)}",
             f"redactions: {redacted}",
@@ -176,7 +184,8 @@ class _Applier:
                 s.removed += 1
                 log.info("ticket %d deleted in Zendesk: removed from the archive", change.ticket_id)
         elif change.unwanted:
-            s.out_of_range += 1
+            if change.ticket_id not in s.undated:
+                s.out_of_range += 1
         elif change.problem and change.ticket_id not in self.forgotten:
             self._withhold(change.ticket_id, f"ticket {change.ticket_id}: {change.problem}")
         elif ticket is None or ticket.id in self.forgotten:
@@ -200,30 +209,49 @@ class _Applier:
             self._withhold(ticket.id, str(exc))
             return
         try:
-            changed = self.archive.write_ticket(redacted, check=self._check_for(ticket))
+            changed = self.archive.write_ticket(redacted, check=self._check_for(ticket, redacted))
         except (LeakSuspected, RenderError) as exc:
             # A ticket that cannot be rendered (too big even without its comment bodies) must not stop the run.
             self._withhold(ticket.id, str(exc))
             return
         s.withheld.discard(ticket.id)
         s.redactions.update(redacted.redactions)
+        if ticket.solved_at is None and ticket.id not in s.undated:
+            s.undated.add(ticket.id)
+            log.warning("ticket %d: Zendesk records no solve date (metric set, audits); archived without solved_at", ticket.id)
         if changed:
             s.written += 1
         else:
             s.unchanged += 1
 
-    def _check_for(self, ticket: Ticket) -> Callable[[str, str], list[Suspect]] | None:
-        """The last look before a file is written: secrets, contacts, hosts and this
-        ticket's own people and organization, in the rendered text."""
+    def _check_for(self, ticket: Ticket, redacted: RedactedTicket) -> Callable[[str, str], list[Suspect]] | None:
+        """The last look before a file is written: secrets, contacts and hosts anywhere in the
+        rendered text, and this ticket's own people and organization where its text holds them
+        (not in the note's labels, headings and links, nor in the agents' names it keeps)."""
         scanner = self.scanner
         if scanner is None:
             return None
-        return lambda relpath, text: verify_text(relpath, text, scanner.for_ticket(ticket))
+        scan = scanner.for_ticket(ticket, texts=ticket_texts(redacted))
+        return lambda relpath, text: verify_text(relpath, text, scan)
 
     def _withhold(self, ticket_id: int, reason: str) -> None:
         self.summary.withheld.add(ticket_id)
         self.summary.withheld_reasons[ticket_id] = reason
         log.warning("ticket %d withheld: %s", ticket_id, reason)
+
+
+def ticket_texts(ticket: RedactedTicket) -> list[str]:
+    """What of a redacted ticket is the ticket's own text: title, tags, field values, comment bodies,
+    attachment names and the customers' labels (not the agents' names the note keeps)."""
+    comments = ticket.comments
+    return [
+        ticket.title,
+        *ticket.tags,
+        *(value for _, value in ticket.custom_fields),
+        *(c.body for c in comments),
+        *(name for c in comments for name in c.attachments),
+        *(c.author for c in comments if c.author_role != "agent"),
+    ]
 
 
 _POOL_DIED = "a redaction worker process died (out of memory?); rerun with fewer --workers"
@@ -373,7 +401,10 @@ def _backfill(
     summary = RunSummary(mode="backfill")
 
     def in_range(ticket: Ticket) -> bool:
-        return ticket.solved_at is not None and lo <= ticket.solved_at < hi
+        if ticket.solved_at is None:
+            summary.undated.add(ticket.id)  # cannot be placed: named in the summary, never guessed
+            return False
+        return lo <= ticket.solved_at < hi
 
     # Tickets solved outside the range are not archived, so their comments are not fetched.
     stream = TicketStream(

@@ -6,7 +6,8 @@ to something the archive accepts. The record names are re-exported here, so the
 application and its tests import them from one place.
 
 The parse functions turn Zendesk JSON into records and drop what must never
-travel further (attachment content URLs carry access tokens). They take what
+travel further (attachment content URLs carry access tokens, voice comments'
+recording URLs lead to the call). They take what
 Zendesk sends as it comes: a missing or unreadable timestamp is None, a lone
 surrogate (JSON `"\\ud800"`, which no UTF-8 file can hold) is U+FFFD.
 """
@@ -16,6 +17,8 @@ from __future__ import annotations
 import re
 from datetime import datetime, timezone
 from typing import Any, Mapping
+
+from exporter.bodies import comment_kind, comment_text, unescape_breaks
 
 # Re-exported: the application and its tests name the records from here.
 from redaction.records import Attachment, Comment, CustomField, Organization, Ticket, User  # noqa: F401
@@ -65,16 +68,15 @@ def parse_organization(raw: Mapping[str, Any]) -> Organization:
 
 
 def parse_comment(raw: Mapping[str, Any]) -> Comment:
-    # `plain_body` drops HTML markup; `body` is the fallback for API versions without it.
-    body = raw.get("plain_body")
-    if body is None:
-        body = raw.get("body") or ""
+    """A comment from the comments endpoint or the ticket events export; the same record either way
+    (its one text and kind: `exporter.bodies`)."""
     return Comment(
         id=int(raw["id"]),
         author_id=raw.get("author_id"),
         public=bool(raw.get("public", True)),
         created_at=parse_time(raw.get("created_at")) or datetime.fromtimestamp(0, timezone.utc),
-        body=_text(body),
+        body=_text(comment_text(raw)),
+        kind=comment_kind(raw),
         # content_url and mapped_content_url are deliberately not kept: they carry tokens.
         attachments=tuple(
             Attachment(
@@ -95,6 +97,16 @@ def _field_value(value: Any) -> str | None:
     return _text(value)
 
 
+def named_user_ids(raw: Mapping[str, Any]) -> set[int]:
+    """Everyone a ticket record names besides its comment authors: requester, submitter, assignee, CCs, followers."""
+    ids: set[Any] = {raw.get("requester_id"), raw.get("submitter_id"), raw.get("assignee_id")}
+    for key in ("collaborator_ids", "email_cc_ids", "follower_ids"):
+        value = raw.get(key)
+        if isinstance(value, (list, tuple)):
+            ids.update(value)
+    return {i for i in ids if isinstance(i, int) and not isinstance(i, bool)}
+
+
 def parse_ticket(
     raw: Mapping[str, Any],
     *,
@@ -106,15 +118,7 @@ def parse_ticket(
     field_titles: Mapping[int, str] | None = None,
 ) -> Ticket:
     ticket_id = int(raw["id"])
-    people = {
-        raw.get("requester_id"),
-        raw.get("submitter_id"),
-        raw.get("assignee_id"),
-        *(raw.get("collaborator_ids") or ()),
-        *(raw.get("email_cc_ids") or ()),
-        *(raw.get("follower_ids") or ()),
-        *(c.author_id for c in comments),
-    }
+    people = {*named_user_ids(raw), *(c.author_id for c in comments)}
     ticket_users = {uid: users[uid] for uid in people if uid is not None and uid in users}
     custom_fields = []
     for cf in raw.get("custom_fields") or ():
@@ -125,14 +129,18 @@ def parse_ticket(
             custom_fields.append(CustomField(id=cid, value=value, title=_text(title) if title else None))
     org_id = raw.get("organization_id")
     created = parse_time(raw.get("created_at")) or datetime.fromtimestamp(0, timezone.utc)
+    channel = _optional_text((raw.get("via") or {}).get("channel"))
+    description = _text(raw.get("description") or "")
+    if channel == "voice":
+        description = unescape_breaks(description)
     return Ticket(
         id=ticket_id,
         subject=_text(raw.get("subject") or raw.get("raw_subject") or ""),
-        description=_text(raw.get("description") or ""),
+        description=description,
         status=str(raw.get("status") or ""),
         priority=_optional_text(raw.get("priority")),
         type=_optional_text(raw.get("type")),
-        channel=_optional_text((raw.get("via") or {}).get("channel")),
+        channel=channel,
         tags=tuple(sorted(set(_text(t) for t in raw.get("tags") or ()))),
         custom_fields=tuple(sorted(custom_fields, key=lambda f: f.id)),
         created_at=created,

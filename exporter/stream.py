@@ -9,16 +9,24 @@ Fetching runs ahead of the caller on threads, bounded: one export page is read
 ahead, and comments are fetched (per ticket, or from the ticket events walk, as
 `exporter.comments` decides for each page) for at most `LOOKAHEAD` tickets
 beyond the one the caller is at. Changes still come in stream order.
+
+Before a page's solved tickets go on, what its side-loads left out is filled
+in: the people and organizations they name (`exporter.directory`, fetched in
+bulk), and the solve dates their metric sets do not record
+(`exporter.solved`: the ticket's metrics or audits, never `updated_at`). A
+ticket whose solve date no one records has `solved_at` None.
 """
 
 from __future__ import annotations
 
-from concurrent.futures import Future
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from exporter.client import ExportPage, ZendeskClient
 from exporter.comments import DEFAULT_CONCURRENCY, CommentFetcher, Comments, CommentStats
+from exporter.directory import Directory
 from exporter.errors import InvalidCursor, NotFound
 from exporter.events import EVENTS_PER_PAGE, Need
 from exporter.models import (
@@ -26,6 +34,7 @@ from exporter.models import (
     Organization,
     Ticket,
     User,
+    named_user_ids,
     parse_comment,
     parse_organization,
     parse_ticket,
@@ -33,6 +42,7 @@ from exporter.models import (
     parse_user,
 )
 from exporter.pipeline import background
+from exporter.solved import find_solved_at
 
 # Tickets whose comments may be fetched ahead of the one the caller is at: two export pages,
 # so the events walk and the per-ticket fetches always have work queued when the budget has
@@ -68,7 +78,7 @@ class TicketChange:
 class _Page:
     users: Mapping[int, User]
     organizations: Mapping[int, Organization]
-    solved: Mapping[int, Any]
+    solved: Mapping[int, datetime | None]
 
 
 @dataclass(frozen=True)
@@ -123,6 +133,7 @@ class TicketStream:
         self.lookahead = lookahead
         self.events_per_page = events_per_page
         self.comment_stats = CommentStats()
+        self.directory = Directory(client, counted=lambda: self.comment_stats.add(lookups=1))
         self.pages = 0
         self.tickets_seen = 0
         self.high_water = 0
@@ -162,12 +173,14 @@ class TicketStream:
         fetcher = CommentFetcher(
             self.client,
             self.comment_stats,
+            directory=self.directory,
             mode=self.comment_mode,
             concurrency=self.concurrency,
             events_per_page=self.events_per_page,
         )
-        with fetcher, background(pages, ahead=1, name="export-pages") as read_ahead, background(
-            self._plan(read_ahead, fetcher, exported), ahead=self.lookahead, name="comment-planner"
+        lookups = ThreadPoolExecutor(max(1, min(8, self.concurrency)), thread_name_prefix="solve-dates")
+        with lookups, fetcher, background(pages, ahead=1, name="export-pages") as read_ahead, background(
+            self._plan(read_ahead, fetcher, lookups, exported), ahead=self.lookahead, name="comment-planner"
         ) as items:
             for item in items:
                 if isinstance(item, _PageEnd):
@@ -180,19 +193,19 @@ class TicketStream:
                 yield self._change(item)
 
     def _plan(
-        self, pages: Iterable[tuple[ExportPage, Iterable[int]]], fetcher: CommentFetcher, exported: bool
+        self,
+        pages: Iterable[tuple[ExportPage, Iterable[int]]],
+        fetcher: CommentFetcher,
+        lookups: ThreadPoolExecutor,
+        exported: bool,
     ) -> Iterator[_Pending | _PageEnd]:
         """On the planner thread: each page's tickets, in order, their comments on the way."""
         for page, missing in pages:
-            context = _Page(
-                users={u.id: u for u in map(parse_user, page.users)},
-                organizations={o.id: o for o in map(parse_organization, page.organizations)},
-                solved={int(m["ticket_id"]): parse_time(m.get("solved_at")) for m in page.metric_sets if "ticket_id" in m},
-            )
             latest: dict[int, Mapping[str, Any]] = {}
             for raw in page.tickets:
                 latest.pop(int(raw["id"]), None)
                 latest[int(raw["id"])] = raw
+            context = self._context(page, latest, lookups)
             needs: list[Need] = []
             unwanted: set[int] = set()
             for ticket_id, raw in latest.items():
@@ -217,6 +230,26 @@ class TicketStream:
                 yield _Pending(ticket_id, None, None, None)
             high_water = max((_stamp(raw.get("updated_at")) for raw in page.tickets), default=0)
             yield _PageEnd(page.after_cursor, len(page.tickets), high_water, exported)
+
+    def _context(self, page: ExportPage, latest: Mapping[int, Mapping[str, Any]], lookups: ThreadPoolExecutor) -> _Page:
+        """The page's people, organizations and solve dates, with what its side-loads left out filled in."""
+        self.directory.remember(page.users, page.organizations)
+        users = {u.id: u for u in map(parse_user, page.users)}
+        organizations = {o.id: o for o in map(parse_organization, page.organizations)}
+        solved = {int(m["ticket_id"]): parse_time(m.get("solved_at")) for m in page.metric_sets if "ticket_id" in m}
+        archived = {tid: raw for tid, raw in latest.items() if str(raw.get("status") or "") in ARCHIVED_STATUSES}
+        named_users: set[Any] = set()
+        for raw in archived.values():
+            named_users |= named_user_ids(raw)
+        named_orgs = {raw.get("organization_id") for raw in archived.values()} - {None}
+        users.update((u.id, u) for u in map(parse_user, self.directory.users(named_users - set(users)).values()))
+        organizations.update(
+            (o.id, o) for o in map(parse_organization, self.directory.organizations(named_orgs - set(organizations)).values())
+        )
+        undated = [tid for tid in archived if solved.get(tid) is None]
+        for ticket_id, when in zip(undated, lookups.map(lambda t: find_solved_at(self.client, t), undated)):
+            solved[ticket_id] = when
+        return _Page(users=users, organizations=organizations, solved=solved)
 
     def _wanted(self, ticket_id: int, raw: Mapping[str, Any], page: _Page) -> bool:
         if self.wanted is None:
@@ -265,7 +298,7 @@ class TicketStream:
             agent_base_url=self.client.config.agent_url,
             users=users,
             organizations=page.organizations,
-            solved_at=page.solved.get(ticket_id) or parse_time(raw.get("updated_at")),
+            solved_at=page.solved.get(ticket_id),
             comments=comments,
             field_titles=self.field_titles,
         )

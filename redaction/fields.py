@@ -51,7 +51,8 @@ TICKET = Fields(
 
 COMMENT = Fields(
     redacted=_same("body", "attachments"),
-    copied=_same("created_at", "public"),
+    # `kind` is Zendesk's name for the kind of comment, never text anyone wrote.
+    copied=_same("created_at", "public", "kind"),
     read=frozenset({"id", "author_id"}),
     # A placeholder for the author, or a kept agent's name, and "customer" or "agent".
     made=frozenset({"author", "author_role"}),

@@ -6,6 +6,13 @@ redacted wherever they appear — text, tags, custom fields, file names — case
 insensitively and in slug forms: `Acme Corp`, `acme_corp`, `acme-corp`,
 `AcmeCorp`, `acmecorp`. Each finding carries the identity of the person or
 organization, so every form of one name gets one placeholder.
+
+Help desks name some records with their own words: Zendesk's sample requester
+"The Customer", a social page user "ZenDesk Tickets", a caller "Caller +1 (415)
+555-0134", an organization "Test Organization 1". Such a name (made only of
+`HELP_DESK_WORDS` and stop words) is matched only as written, never word by
+word, so "the customer" in a note stays prose; a phone number in a name is that
+person's phone.
 """
 
 from __future__ import annotations
@@ -45,6 +52,19 @@ _LEGAL_TAIL = (
     r"|(?-i:AS|ASA|AB|ApS|Oy|Oyj))\b\.?)?"
 )
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+_PHONE_IN_NAME = re.compile(r"\+?\(?\d[\d\s().-]{5,}\d")
+
+# The words help desks and case notes use for their own records and labels: never
+# distinctive alone, and a name made only of them (and stop words) is a label.
+HELP_DESK_WORDS = frozenset(
+    """
+    agent agents anonymous attachment attachments caller callers case comment comments conversation
+    customer customers end environment error errors example field fields guest internal keyword keywords
+    link links note notes organisation organisations organization organizations phone problem public
+    resolution sample solved status support test testing ticket tickets unknown user users visitor
+    voicemail zendesk
+    """.split()
+)
 
 
 @dataclass(frozen=True)
@@ -70,7 +90,25 @@ def word_pattern(word: str) -> str:
 
 def _distinctive(word: str) -> bool:
     lower = word.lower()
-    return len(lower) >= 3 and lower not in COMMON_WORDS and lower not in STOP_WORDS and lower not in ORG_SUFFIXES
+    return (
+        len(lower) >= 3
+        and lower not in COMMON_WORDS
+        and lower not in STOP_WORDS
+        and lower not in ORG_SUFFIXES
+        and lower not in HELP_DESK_WORDS
+    )
+
+
+def _label_like(words: list[str]) -> bool:
+    """A name made only of help-desk words and stop words: Zendesk's label, not a person's or company's name."""
+    return bool(words) and all(w.lower() in HELP_DESK_WORDS or w.lower() in STOP_WORDS for w in words)
+
+
+def _as_written(pattern: str, name: str) -> str:
+    """`pattern` case-sensitively, with the number that ends the name optional ("Test Organization 1")."""
+    ending = re.search(r"(\d+)\W*$", name)
+    tail = rf"(?:[\s._#-]{{0,3}}{ending.group(1)})?" if ending else ""
+    return f"(?-i:{pattern}{tail})"
 
 
 def person_terms(user: User, identity: str) -> list[Term]:
@@ -78,8 +116,17 @@ def person_terms(user: User, identity: str) -> list[Term]:
     name = user.name or ""
     if "@" in name:  # Zendesk names a user by their address when it knows nothing else
         name = re.sub(r"[._+-]", " ", name.split("@")[0])
+    for number in _PHONE_IN_NAME.findall(name):  # Talk names an unknown caller by the number
+        pattern = phone_pattern(number)
+        if pattern:
+            terms.append(Term(PHONE, "phone:" + re.sub(r"\D", "", number)[-10:], pattern, bounded=False))
+    name = _PHONE_IN_NAME.sub(" ", name)
     words = _WORD.findall(name)
-    if words:
+    if _label_like(words):
+        # "The Customer", "ZenDesk Tickets": as written; a lone label ("Caller") names no one.
+        if len(words) >= 2:
+            terms.append(Term(PERSON, identity, _as_written(NAME_GAP.join(re.escape(w) for w in words), name)))
+    elif words:
         pats = [word_pattern(w) for w in words]
         terms.append(Term(PERSON, identity, NAME_GAP.join(pats)))
         if len(words) >= 2:
@@ -95,7 +142,7 @@ def person_terms(user: User, identity: str) -> list[Term]:
         address = user.email.strip()
         terms.append(Term(EMAIL, f"email:{address.lower()}", re.escape(address)))
         local, _, domain = address.rpartition("@")
-        if len(local) >= 3 and local.lower() not in GENERIC_MAILBOXES:
+        if len(local) >= 3 and local.lower() not in GENERIC_MAILBOXES and _distinctive(local):
             terms.append(Term(PERSON, identity, re.escape(local)))
         domain = domain.lower()
         if domain not in FREEMAIL_DOMAINS:
@@ -127,10 +174,14 @@ def domain_terms(domain: str) -> list[Term]:
     if not domain:
         return []
     terms = [Term(HOST, f"host:{domain}", r"(?:[a-z0-9-]+\.)*" + re.escape(domain))]
-    label = registered_domain(domain) if public_suffix(domain) else domain.split(".")[0]
+    label = _domain_label(domain)
     if label and _distinctive(label):
         terms.append(Term(ORG, f"orgdomain:{label}", org_slug_pattern(re.split(r"[-_]", label))))
     return terms
+
+
+def _domain_label(domain: str) -> str:
+    return registered_domain(domain) if public_suffix(domain) else domain.split(".")[0]
 
 
 def org_slug_pattern(words: list[str]) -> str:
@@ -143,7 +194,10 @@ def organization_terms(org: Organization) -> list[Term]:
     # Single letters are the pieces of a legal form (`A/S`, `S.A.`), never a distinctive word.
     words = [w for w in _WORD.findall(org.name or "") if len(w) > 1]
     core = [w for w in words if w.lower() not in {"and", "of", "the", "&"}]
-    if core:
+    if _label_like(core):
+        # "Test Organization 1": as written, never "test" or "organization" alone.
+        terms.append(Term(ORG, identity, _as_written(org_slug_pattern(core), org.name or "")))
+    elif core:
         terms.append(Term(ORG, identity, org_slug_pattern(core)))
         stripped = [w for w in core if w.lower() not in ORG_SUFFIXES]
         if stripped and stripped != core:
@@ -180,8 +234,12 @@ class KnownEntities:
                 kept.update(w.casefold() for w in _WORD.findall(agent.name))
             else:
                 terms.extend(person_terms(agent, f"user:{agent.id}"))
-        # Allow-listed domains (a customer writing from github.com) are public, not theirs.
-        terms = [t for t in terms if not (t.entity == HOST and allow.allows(t.identity.removeprefix("host:")))]
+        # Allow-listed domains (a customer writing from github.com, The Customer from example.com)
+        # are public, not theirs: neither the host nor its label ("example") is on their list.
+        hosts = {t.identity.removeprefix("host:") for t in terms if t.entity == HOST}
+        public = {f"host:{host}" for host in hosts if allow.allows(host)}
+        public |= {f"orgdomain:{_domain_label(identity.removeprefix('host:'))}" for identity in public}
+        terms = [t for t in terms if t.identity not in public]
         return cls(terms=tuple(terms), kept_names=frozenset(kept))
 
     @classmethod

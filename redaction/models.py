@@ -26,6 +26,7 @@ class RedactedComment:
     public: bool
     body: str
     attachments: tuple[str, ...] = ()  # redacted file names; never URLs
+    kind: str = "Comment"  # Zendesk's kind of comment: Comment, VoiceComment, TpeVoiceComment
 
 
 @dataclass(frozen=True)

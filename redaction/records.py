@@ -55,6 +55,8 @@ class Comment:
     created_at: datetime
     body: str
     attachments: tuple[Attachment, ...] = ()
+    # Zendesk's kind of comment: Comment, VoiceComment, TpeVoiceComment (a name, never free text).
+    kind: str = "Comment"
 
 
 @dataclass(frozen=True)

@@ -78,6 +78,9 @@ DEFAULT_ALLOW_DOMAINS: tuple[str, ...] = (
     "console.cloud.google.com",
     "example.com",
     "example.org",
+    # Zendesk's help centre and developer docs (an account's own subdomain is not covered).
+    "support.zendesk.com",
+    "developer.zendesk.com",
     "example.net",
     "*.example.com",  # reserved for documentation (RFC 2606)
     "*.example.org",
@@ -109,6 +112,9 @@ DEFAULT_ALLOW_TERMS: tuple[str, ...] = (
     "Postgres",
     "PostgreSQL",
     "Redis",
+    # Zendesk's own labels in voice comments ("Voicemail from: …", "Caller …"), never a person.
+    "Voicemail",
+    "Caller",
 )
 
 

@@ -13,6 +13,7 @@ from responses import matchers
 from tests.support import FakeTime
 from exporter.client import RetryPolicy, ZendeskClient, parse_retry_after
 from exporter.config import ZendeskConfig
+from exporter.solved import find_solved_at
 from exporter.errors import (
     AuthenticationError,
     BadResponse,
@@ -310,3 +311,36 @@ def test_verbose_log_shows_requests_with_authorization_masked(fake_time: FakeTim
     assert "Authorization: Basic ****" in caplog.text
     assert TOKEN not in caplog.text
     assert base64.b64encode(f"agent@acme.test/token:{TOKEN}".encode()).decode() not in caplog.text
+
+
+@responses.activate
+def test_lookups_of_what_side_loads_left_out(fake_time: FakeTime) -> None:
+    client = make_client(fake_time)
+    responses.get(f"{BASE}/api/v2/organizations/show_many.json", match=[matchers.query_param_matcher({"ids": "7,8"})],
+                  json={"organizations": [{"id": 7}, {"id": 8}]})
+    assert client.show_many_organizations([7, 8]) == [{"id": 7}, {"id": 8}]
+    metric = {"ticket_id": 5, "solved_at": "2024-01-02T03:04:05Z"}
+    responses.get(f"{BASE}/api/v2/tickets/5/metrics.json", json={"ticket_metric": metric})
+    responses.get(f"{BASE}/api/v2/tickets/6/metrics.json", json={"ticket_metric": [metric]})  # the schema's list of one
+    responses.get(f"{BASE}/api/v2/tickets/9/metrics.json", json={})
+    assert client.ticket_metric(5) == metric and client.ticket_metric(6) == metric and client.ticket_metric(9) == {}
+    audits = f"{BASE}/api/v2/tickets/5/audits.json"
+    responses.get(audits, match=[matchers.query_param_matcher({"page[size]": "100"})],
+                  json={"audits": [{"id": 1}], "meta": {"has_more": True}, "links": {"next": f"{audits}?page[after]=x"}})
+    responses.get(audits, match=[matchers.query_param_matcher({"page[after]": "x"})],
+                  json={"audits": [{"id": 2}], "meta": {"has_more": False}, "links": {"next": None}})
+    assert [a["id"] for a in client.iter_ticket_audits(5)] == [1, 2]
+
+
+@responses.activate
+def test_a_solve_date_comes_from_the_audits_when_the_metrics_have_none_or_answer_404(fake_time: FakeTime) -> None:
+    client = make_client(fake_time)
+    responses.get(f"{BASE}/api/v2/tickets/5/metrics.json", json={"ticket_metric": {"solved_at": "2024-01-02T03:04:05Z"}})
+    responses.get(f"{BASE}/api/v2/tickets/6/metrics.json", status=404, json={"error": "RecordNotFound"})
+    solved = {"created_at": "2024-02-03T04:05:06Z", "events": [{"type": "Change", "field_name": "status", "value": "solved"}]}
+    responses.get(f"{BASE}/api/v2/tickets/6/audits.json", json={"audits": [solved], "meta": {"has_more": False}, "links": {}})
+    responses.get(f"{BASE}/api/v2/tickets/7/metrics.json", status=404, json={"error": "RecordNotFound"})
+    responses.get(f"{BASE}/api/v2/tickets/7/audits.json", status=404, json={"error": "RecordNotFound"})
+    assert find_solved_at(client, 5).isoformat() == "2024-01-02T03:04:05+00:00"
+    assert find_solved_at(client, 6).isoformat() == "2024-02-03T04:05:06+00:00"
+    assert find_solved_at(client, 7) is None

@@ -14,7 +14,9 @@ from exporter.client import EventsPage, RetryPolicy, ZendeskClient
 from exporter.comments import CommentFetcher, CommentStats
 from exporter.config import ZendeskConfig
 from exporter.errors import BadResponse
-from exporter.events import EventsWalk, Need, comments_in, html_to_text
+from exporter.bodies import html_to_text
+from exporter.events import EventsWalk, Need, comments_in
+from exporter.models import parse_comment
 from tests.support import FakeTime
 
 BASE = "https://acme.zendesk.com"
@@ -112,9 +114,52 @@ def test_comment_events_become_comment_records_without_tokened_urls() -> None:
                   comment(11, 10, 100, "Fixed", attachments=[attachment], public=False))
     (found,) = comments_in(event)
     assert found == {
-        "id": 11, "author_id": 7, "public": False, "created_at": "t100", "plain_body": "Fixed",
+        "id": 11, "type": "Comment", "author_id": 7, "public": False, "created_at": "t100", "body": "Fixed",
+        "html_body": '<div class="zd-comment"><p>Fixed</p></div>',
         "attachments": [{"file_name": "log.txt", "content_type": "text/plain", "size": 10}],
     }
+
+
+def test_a_comment_reads_the_same_from_events_and_from_the_comments_endpoint() -> None:
+    html = '<div class="zd-comment" dir="auto"><p dir="auto">Hi there,</p><p dir="auto">I’m stuck<br>on 4.2</p></div>'
+    endpoint = {"id": 1, "type": "Comment", "body": "Hi there,\n\nI’m stuck\non 4.2", "html_body": html,
+                "plain_body": "Hi there, \n\n I’m stuck \n on 4.2", "public": True, "created_at": "2024-01-01T00:00:00Z"}
+    (from_events,) = comments_in(audit(1, 10, 100, {**{k: v for k, v in endpoint.items() if k != "plain_body"},
+                                                     "event_type": "Comment"}))
+    assert parse_comment(endpoint) == parse_comment(from_events)
+    assert parse_comment(endpoint).body == "Hi there,\n\nI’m stuck\non 4.2"
+    # Without html_body, plain_body with Zendesk's padding taken off.
+    assert parse_comment({**endpoint, "html_body": None}).body == "Hi there,\n\nI’m stuck\non 4.2"
+
+
+def test_voice_comments_keep_their_kind_and_lose_their_recordings() -> None:
+    recording = "https://acme.zendesk.com/api/v2/channels/voice/calls/CA1/twilio/call/recording"
+    voice = {
+        "id": 2, "type": "VoiceComment", "public": False, "created_at": "2024-01-01T00:00:00Z",
+        "body": f"Voicemail from: +1 (415) 555-0134\\nListen to the recording: {recording}",
+        "data": {"from": "+14155550134", "recording_url": recording, "transcription_text": "Please call me back."},
+    }
+    parsed = parse_comment(voice)
+    assert parsed.kind == "VoiceComment" and recording not in parsed.body and "\\n" not in parsed.body
+    assert parsed.body == (
+        "Voicemail from: +1 (415) 555-0134\nListen to the recording: [recording not archived]"
+        "\n\nTranscription:\nPlease call me back."
+    )
+    partner = {"id": 3, "type": "TpeVoiceComment", "body": "Call from +1 415 555 0134\nRecording: https://rec.example/RE1.mp3",
+               "public": False, "created_at": "2024-01-01T00:00:00Z"}
+    assert parse_comment(partner).body == "Call from +1 415 555 0134\nRecording: [link not archived]"
+    assert parse_comment({"id": 4, "type": "Weird Kind!", "body": "x", "created_at": None}).kind == "Comment"
+
+
+def test_the_walk_does_not_vouch_for_comments_it_cannot_read_as_the_endpoint_would() -> None:
+    without_html = {k: v for k, v in comment(21, 20, 100, "No markup").items() if k != "html_body"}
+    unknown = {**comment(31, 30, 100), "type": "SideConversationComment", "event_type": "SideConversationComment"}
+    voice = {**comment(41, 40, 100), "type": "VoiceComment", "event_type": "VoiceComment", "public": False}
+    events = [audit(1, 20, 100, without_html), audit(2, 30, 100, unknown), audit(3, 40, 100, voice), audit(4, 50, 300)]
+    walk = EventsWalk(ScriptedEvents(events, per_page=10), 50)
+    got = dict(pair for batch in walk.collect([Need(20, 60, 100), Need(30, 60, 100), Need(40, 60, 100)]) for pair in batch)
+    assert got[20] is None and got[30] is None
+    assert [c["type"] for c in got[40]] == ["VoiceComment"]
 
 
 def test_a_comment_without_its_body_is_an_error_not_an_empty_comment() -> None:

@@ -354,12 +354,13 @@ def test_dataset_features(fake: FakeZendesk) -> None:
     assert {"---", "yes", "null", "1e3"} <= subjects and subjects <= set(load_catalog().shapes.trap_subjects)
     assert set(ds.yaml_trap_ticket_ids) <= archived
     assert {u["role"] for u in ds.users.values()} == {"end-user", "agent", "admin"}
-    assert len(ds.organizations) == 8
+    account = load_catalog().account
+    assert len(ds.organizations) == 8 + 1 + len(account.organizations)
     assert any(t["collaborator_ids"] for t in ds.tickets.values())
     notes = [c for cs in ds.comments.values() for c in cs if not c["public"]]
     assert any(c["body"].startswith("Resolution:") for c in notes)
-    for tid, metric in ds.metric_sets.items():
-        assert (metric["solved_at"] is None) == (ds.tickets[tid]["status"] not in (*ARCHIVED_STATUSES, "deleted"))
+    for tid in ds.metric_sets:
+        assert (ds.solved_at(tid) is None) == (ds.tickets[tid]["status"] not in (*ARCHIVED_STATUSES, "deleted"))
     years = {t["created_at"][:4] for t in ds.tickets.values()}
     assert years <= {"2021", "2022", "2023", "2024"} and len(years) >= 3
 
@@ -483,3 +484,76 @@ def test_env_is_the_settings_that_reach_the_fake(fake: FakeZendesk) -> None:
     assert s.get(f"{config.base_url}/api/v2/users/me.json", timeout=5).json()["user"]["email"] == fake.email
     with FakeZendesk(tickets=2, big_log=False, api_token=None, oauth_token="oauth-123") as server:
         assert ZendeskConfig.from_env(server.env()).authorization == "Bearer oauth-123"
+
+
+# -- the account's corners: shapes of real accounts ------------------------------------
+
+
+def test_the_account_corners_come_after_the_generated_tickets_and_leave_them_alone() -> None:
+    plain, corners = build_dataset(12, seed=3, big_log=False), load_catalog().account
+    assert sorted(plain.account_tickets.values()) == list(range(1013, 1013 + len(corners.tickets)))
+    # The corners have a random stream of their own: more generated tickets do not change them.
+    more = build_dataset(13, seed=3, big_log=False)
+    sample, sample13 = plain.account_tickets["sample"], more.account_tickets["sample"]
+    assert plain.tickets[sample]["created_at"] == more.tickets[sample13]["created_at"]
+
+
+def test_real_account_shapes(fake: FakeZendesk) -> None:
+    ds, s = fake.dataset, session(fake)
+    corner = ds.account_tickets
+    users = ds.users
+    sample = ds.tickets[corner["sample"]]
+    assert sample["via"]["channel"] == "sample_ticket" and users[sample["requester_id"]]["name"] == "The Customer"
+    assert sample["custom_fields"] == [] and sample["custom_status_id"]
+    owner = users[ds.tickets[corner["owner_request"]]["requester_id"]]
+    assert owner["role"] == "admin" and ds.organizations[owner["organization_id"]]["name"] in owner["name"]
+    caller = users[ds.tickets[corner["voicemail"]]["requester_id"]]
+    assert caller["email"] is None and caller["phone"] and caller["name"].startswith("Caller +1 (")
+    assert users[ds.tickets[corner["facebook"]]["requester_id"]]["email"] is None
+    kinds = {c["type"] for cs in ds.comments.values() for c in cs}
+    assert kinds == {"Comment", "VoiceComment", "TpeVoiceComment"}
+    voice = ds.comments[corner["voicemail"]][0]
+    assert not voice["public"] and "plain_body" not in voice and "\\n" in voice["body"]
+    assert voice["data"]["recording_url"] in voice["html_body"]
+    assert ds.tickets[corner["voicemail"]]["description"] == voice["body"]
+    partner = ds.comments[corner["partner_call"]][0]
+    assert "html_body" not in partner and partner["plain_body"] != partner["body"]
+    # Zendesk pads plain_body's line breaks; the generated comments have it too.
+    generated = [c for t, cs in ds.comments.items() if t not in corner.values() for c in cs]
+    assert sum(" \n\n " in c["plain_body"] for c in generated) > len(generated) // 2
+    assert "solved_at" not in ds.metric_sets[corner["sample"]]
+    assert ds.metric_sets[corner["voicemail"]]["solved_at"] is None
+    assert ds.solved_at(corner["sample"]) is not None and ds.solved_at(corner["voicemail"]) is not None
+
+    # Side-loads have gaps; the show endpoints fill them.
+    data = s.get(f"{fake.base_url}/api/v2/tickets/show_many.json",
+                 params={"ids": ",".join(map(str, corner.values())), "include": INCLUDE}).json()
+    assert ds.hidden_users and not ds.hidden_users & {u["id"] for u in data["users"]}
+    assert not ds.hidden_organizations & {o["id"] for o in data["organizations"]}
+    assert not ds.hidden_metric_sets & {m["ticket_id"] for m in data["metric_sets"]}
+    hidden = ",".join(map(str, sorted(ds.hidden_users)))
+    assert {u["id"] for u in s.get(f"{fake.base_url}/api/v2/users/show_many.json", params={"ids": hidden}).json()["users"]} == ds.hidden_users
+    orgs = ",".join(map(str, sorted(ds.hidden_organizations)))
+    shown = s.get(f"{fake.base_url}/api/v2/organizations/show_many.json", params={"ids": orgs}).json()["organizations"]
+    assert {o["id"] for o in shown} == ds.hidden_organizations
+    (hidden_metric,) = ds.hidden_metric_sets
+    metric = s.get(f"{fake.base_url}/api/v2/tickets/{hidden_metric}/metrics.json").json()["ticket_metric"]
+    assert metric["ticket_id"] == hidden_metric and metric["solved_at"]
+
+
+def test_a_tickets_audits_hold_the_solve_its_metric_set_lacks(fake: FakeZendesk) -> None:
+    ds, s = fake.dataset, session(fake)
+    ticket_id = fake.dataset.account_tickets["sample"]
+    url: str | None = f"{fake.base_url}/api/v2/tickets/{ticket_id}/audits.json"
+    params: dict | None = {"page[size]": 2}
+    audits: list[dict] = []
+    while url:
+        data = s.get(url, params=params).json()
+        audits.extend(data["audits"])
+        url, params = (data["links"]["next"], None) if data["meta"]["has_more"] else (None, None)
+    assert [a["created_at"] for a in audits] == sorted(a["created_at"] for a in audits)
+    solves = [a["created_at"] for a in audits for e in a["events"] if e.get("field_name") == "status" and e["value"] == "solved"]
+    assert solves == [ds.solved_at(ticket_id).strftime("%Y-%m-%dT%H:%M:%SZ")]
+    comments = [e for a in audits for e in a["events"] if e.get("type") == "Comment"]
+    assert [c["id"] for c in comments] == [c["id"] for c in ds.comments[ticket_id]]
+    assert s.get(f"{fake.base_url}/api/v2/tickets/{ds.deleted_ticket_id}/audits.json").status_code == 404

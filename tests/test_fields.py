@@ -53,11 +53,12 @@ def test_a_new_zendesk_field_fails_until_it_is_declared() -> None:
 
 def test_no_free_text_is_declared_copied() -> None:
     # What may be copied: ids, states, timestamps, fixed pick-list values, the link built from the id,
-    # and a custom field's title (the admin's name for the field). Anything else is redacted.
+    # a custom field's title (the admin's name for the field) and a comment's kind (Zendesk's name
+    # for it, made a plain name by the exporter). Anything else is redacted.
     assert set(fields.TICKET.copied) == {
         "id", "status", "created_at", "updated_at", "solved_at", "url", "priority", "type", "channel",
     }
-    assert set(fields.COMMENT.copied) == {"created_at", "public"}
+    assert set(fields.COMMENT.copied) == {"created_at", "public", "kind"}
     assert set(fields.ATTACHMENT.copied) == set()
     assert set(fields.CUSTOM_FIELD.copied) == {"title"}
 

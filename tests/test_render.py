@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import random
 import re
 from dataclasses import replace
@@ -327,3 +329,15 @@ def test_many_unique_comments_still_fit_by_trimming_harder() -> None:
     text = render_ticket(case(comments=comments)).decode()
     assert distinct_trigrams(text) < 20_000 and len(text.encode()) < 1_000_000
     assert len(re.findall(r"^### \d+\. ", text, re.M)) == 150  # every comment keeps its heading
+
+
+def test_a_comments_kind_shows_in_its_heading_and_a_plain_comment_says_nothing() -> None:
+    base = case()
+    voice = dataclasses.replace(base.comments[0], kind="VoiceComment", public=False)
+    partner = dataclasses.replace(base.comments[1], kind="TpeVoiceComment")
+    odd = dataclasses.replace(base.comments[2], kind="Side Conversation\n# x")
+    text = render_ticket(dataclasses.replace(base, comments=(voice, partner, odd, *base.comments[3:]))).decode()
+    assert "### 1. 2023-04-03 09:30 UTC · customer <PERSON_1> · voice call · internal note\n" in text
+    assert "### 2. 2023-04-03 14:30 UTC · agent Dana Agent · voice call (Talk Partner Edition) · public\n" in text
+    assert "### 3. 2023-04-04 11:30 UTC · agent Dana Agent · SideConversationx · internal note\n" in text
+    assert "### 4. 2023-04-05 07:30 UTC · agent Dana Agent · public\n" in text

@@ -8,6 +8,7 @@ import pytest
 
 from archive.render import render_ticket
 from archive.verify import Suspect, mask, verify_archive, verify_files, verify_text
+from exporter.jobs import ticket_texts
 from redaction import Redactor
 from tests.evalset import build_eval_set
 from redaction.scanner import LeakScanner
@@ -110,3 +111,24 @@ def test_missing_files_are_skipped_and_long_lines_are_cut_around_the_finding(
     suspects = verify_files(archive, [relpath, "tickets/1999/01/1.md"], scanner.scan)
     assert suspects == [Suspect(relpath, line, "EMAIL", suspects[0].excerpt)]
     assert mask(EMAIL) in suspects[0].excerpt and len(suspects[0].excerpt) <= 102
+
+
+def test_with_the_tickets_texts_its_people_count_only_where_that_text_holds_them(
+    redactor: Redactor, rendered: dict[str, bytes], scanner: LeakScanner
+) -> None:
+    ticket = planted_ticket()
+    texts = ticket_texts(redactor.redact_ticket(ticket))
+    text = rendered["tickets/2024/03/4242.md"].decode()
+    # A label the note writes itself: an agent's kept name that carries the organization's name.
+    labelled = text + "\n### 9. 2024-03-02 10:00 UTC · agent Initrode Liaison · public\n\nDone.\n"
+    assert verify_text("x.md", labelled, scanner.for_ticket(ticket, texts=texts)) == []
+    assert [s.kind for s in verify_text("x.md", labelled, scanner.for_ticket(ticket))] == ["ORG"]
+
+    # The same organization and a person in the ticket's text: found there, and then wherever the note has them.
+    leak = "Thanks again, Oluwaseun from Initrode."
+    suspects = verify_text("x.md", f"{labelled}{leak}\n", scanner.for_ticket(ticket, texts=[*texts, leak]))
+    heading, last = labelled.count("\n") - 2, labelled.count("\n") + 1
+    assert [(s.line, s.kind) for s in suspects] == [(heading, "ORG"), (last, "ORG"), (last, "PERSON")]
+    # Secrets and contacts are looked for everywhere, ticket text or not.
+    email = verify_text("x.md", f"{labelled}Ping {EMAIL}\n", scanner.for_ticket(ticket, texts=texts))
+    assert [s.kind for s in email] == ["EMAIL"]

@@ -5,11 +5,14 @@ Each path works with or without `.json`:
     GET /api/v2/incremental/tickets/cursor    start_time or cursor, per_page, include
     GET /api/v2/incremental/ticket_events     start_time, include=comment_events, per_page
     GET /api/v2/tickets/{id}/comments         page[size], page[after], page[before], include=users
+    GET /api/v2/tickets/{id}/audits           page[size], page[after], page[before]
+    GET /api/v2/tickets/{id}/metrics          the ticket's metric set (`ticket_metric`)
     GET /api/v2/tickets/{id}                  include
     GET /api/v2/tickets/show_many             ids, include
     GET /api/v2/ticket_fields                 all at once, or page[size]/page[after]
     GET /api/v2/search/export                 query, filter[type]=ticket, page[size], page[after]
-    GET /api/v2/users/me, /users/{id}, /users/show_many, /organizations/{id}
+    GET /api/v2/users/me, /users/{id}, /users/show_many
+    GET /api/v2/organizations/{id}, /organizations/show_many
 
 The incremental cursor names a position in the stream, so the final
 `after_cursor` of an export, sent again when nothing changed, returns no
@@ -21,9 +24,14 @@ minute), `end_time` is the last one's timestamp and `next_page` asks again from
 there, so the updates of that second come twice (clients drop duplicates by
 id); `end_of_stream` says the page reached the present. A page never ends
 inside a second: it takes every update of its last second, even past 1,000.
-With `include=comment_events` each comment is a `Comment` child event with its
-body, html_body, public flag, author and attachments; without it only
-`comment_present` / `comment_public` say a comment was there.
+With `include=comment_events` each comment is a child event of its kind
+(`Comment`, `VoiceComment`, `TpeVoiceComment`) with the comment's fields but
+its plain_body (events carry none); without it only `comment_present` /
+`comment_public` say a comment was there.
+
+Side-loads have gaps, as real ones do: the dataset's hidden users,
+organizations and metric sets are never side-loaded (users/show_many,
+organizations/show_many and a ticket's metrics still have them).
 """
 
 from __future__ import annotations
@@ -81,6 +89,11 @@ class Api:
             return {"tickets": copy.deepcopy(tickets), **self._sideloads(tickets, query)}
         if match := re.fullmatch(r"/api/v2/tickets/(\d+)/comments", route):
             return self._comments(int(match.group(1)), query, base, path)
+        if match := re.fullmatch(r"/api/v2/tickets/(\d+)/audits", route):
+            return self._ticket_audits(int(match.group(1)), query, base, path)
+        if match := re.fullmatch(r"/api/v2/tickets/(\d+)/metrics", route):
+            ticket = self._visible_ticket(int(match.group(1)))
+            return {"ticket_metric": copy.deepcopy(self._record(self.dataset.metric_sets, ticket["id"]))}
         if match := re.fullmatch(r"/api/v2/tickets/(\d+)", route):
             ticket = self._visible_ticket(int(match.group(1)))
             return {"ticket": copy.deepcopy(ticket), **self._sideloads([ticket], query)}
@@ -94,6 +107,8 @@ class Api:
             return {"users": copy.deepcopy(self._ids(query, self.dataset.users))}
         if match := re.fullmatch(r"/api/v2/users/(\d+)", route):
             return {"user": copy.deepcopy(self._record(self.dataset.users, int(match.group(1))))}
+        if route == "/api/v2/organizations/show_many":
+            return {"organizations": copy.deepcopy(self._ids(query, self.dataset.organizations))}
         if match := re.fullmatch(r"/api/v2/organizations/(\d+)", route):
             return {"organization": copy.deepcopy(self._record(self.dataset.organizations, int(match.group(1))))}
         raise ApiError(404, {"error": "InvalidEndpoint", "description": "Not found"})
@@ -155,6 +170,23 @@ class Api:
         return self._audits[1], self._audits[2]
 
     def _event(self, audit: Audit, with_comments: bool) -> dict[str, Any]:
+        comment = audit.comment
+        channel = (comment or {}).get("via", {}).get("channel") or "web"
+        return {
+            "id": audit.id,
+            "ticket_id": audit.ticket_id,
+            "timestamp": audit.timestamp,
+            "created_at": iso(audit.timestamp),
+            "updater_id": audit.updater_id,
+            "via": _VIA_NAMES.get(channel, "Web form"),
+            "system": copy.deepcopy((comment or {}).get("metadata", {}).get("system") or {}),
+            "event_type": "Audit",
+            "merged_ticket_ids": [],
+            "child_events": self._children(audit, with_comments),
+        }
+
+    def _children(self, audit: Audit, with_comments: bool) -> list[dict[str, Any]]:
+        """An update's events: its creation, its changes, and the comment it added."""
         ticket = self.dataset.tickets[audit.ticket_id]
         comment = audit.comment
         channel = (comment or {}).get("via", {}).get("channel") or "web"
@@ -172,35 +204,35 @@ class Api:
             children.append({"id": child_id, "via": via, "via_reference_id": None, "type": "Change",
                              "field_name": name, "value": value, "previous_value": None, "event_type": "Change"})
         if comment is not None and with_comments:
-            children.append({
-                "id": comment["id"],
-                "via": copy.deepcopy(comment["via"]),
-                "via_reference_id": None,
-                "type": "Comment",
-                "author_id": comment["author_id"],
-                "body": comment["body"],
-                "html_body": comment["html_body"],
-                "public": comment["public"],
-                "attachments": copy.deepcopy(comment["attachments"]),
-                "audit_id": comment["audit_id"],
-                "created_at": comment["created_at"],
-                "event_type": "Comment",
-            })
+            # The comment as the comments endpoint has it, less what events never carry.
+            child = {k: copy.deepcopy(v) for k, v in comment.items() if k not in ("plain_body", "metadata")}
+            children.append({**child, "via_reference_id": None, "event_type": comment["type"]})
         elif comment is not None:
-            children.append({"id": comment["id"], "via": via, "via_reference_id": None, "event_type": "Comment",
+            children.append({"id": comment["id"], "via": via, "via_reference_id": None, "event_type": comment["type"],
                              "comment_present": True, "comment_public": comment["public"]})
-        return {
-            "id": audit.id,
-            "ticket_id": audit.ticket_id,
-            "timestamp": audit.timestamp,
-            "created_at": iso(audit.timestamp),
-            "updater_id": audit.updater_id,
-            "via": _VIA_NAMES.get(channel, "Web form"),
-            "system": copy.deepcopy((comment or {}).get("metadata", {}).get("system") or {}),
-            "event_type": "Audit",
-            "merged_ticket_ids": [],
-            "child_events": children,
-        }
+        return children
+
+    def _ticket_audits(self, ticket_id: int, query: dict[str, str], base: str, path: str) -> dict[str, Any]:
+        """A ticket's updates, oldest first, each with its events (status changes, comments)."""
+        self._visible_ticket(ticket_id)
+        size = int_param(query, "page[size]", 100, 100)
+        scope = f"audits:{ticket_id}"
+        audits, _ = self._audit_index()
+        items = [((a.timestamp, a.id), a) for a in audits if a.ticket_id == ticket_id]
+        page, has_more = cursor_page(items, query, scope, size)
+        records = [
+            {
+                "id": audit.id,
+                "ticket_id": audit.ticket_id,
+                "created_at": iso(audit.timestamp),
+                "author_id": audit.updater_id,
+                "metadata": copy.deepcopy((audit.comment or {}).get("metadata") or {"system": {}, "custom": {}}),
+                "via": {"channel": (audit.comment or {}).get("via", {}).get("channel") or "web"},
+                "events": self._children(audit, with_comments=True),
+            }
+            for _, audit in page
+        ]
+        return {"audits": records, **cursor_envelope(page, has_more, scope, url_maker(base, path, query))}
 
     def _comments(self, ticket_id: int, query: dict[str, str], base: str, path: str) -> dict[str, Any]:
         self._visible_ticket(ticket_id)
@@ -211,7 +243,7 @@ class Api:
         comments = [c for _, c in page]
         payload: dict[str, Any] = {"comments": copy.deepcopy(comments)}
         if "users" in includes(query):
-            authors = sorted({c["author_id"] for c in comments})
+            authors = sorted({c["author_id"] for c in comments} - self.dataset.hidden_users)
             payload["users"] = [copy.deepcopy(self.dataset.users[u]) for u in authors if u in self.dataset.users]
         payload.update(cursor_envelope(page, has_more, scope, url_maker(base, path, query)))
         return payload
@@ -281,9 +313,10 @@ class Api:
         return [records[int(part)] for part in raw if int(part) in records]
 
     def _sideloads(self, tickets: Iterable[dict[str, Any]], query: dict[str, str]) -> dict[str, Any]:
-        """Side-load only what was asked for, and only records the tickets refer to."""
+        """Side-load only what was asked for, only records the tickets refer to, and never the hidden ones."""
         include = includes(query)
         tickets = list(tickets)
+        ds = self.dataset
         out: dict[str, Any] = {}
         if "users" in include:
             ids: set[int] = set()
@@ -291,15 +324,13 @@ class Api:
                 ids.update(i for i in (t.get("requester_id"), t.get("submitter_id"), t.get("assignee_id")) if i)
                 for key in ("collaborator_ids", "follower_ids", "email_cc_ids"):
                     ids.update(t.get(key) or ())
-            out["users"] = [copy.deepcopy(self.dataset.users[i]) for i in sorted(ids) if i in self.dataset.users]
+            out["users"] = [copy.deepcopy(ds.users[i]) for i in sorted(ids - ds.hidden_users) if i in ds.users]
         if "organizations" in include:
-            org_ids = sorted({t["organization_id"] for t in tickets if t.get("organization_id")})
-            orgs = self.dataset.organizations
-            out["organizations"] = [copy.deepcopy(orgs[i]) for i in org_ids if i in orgs]
+            org_ids = {t["organization_id"] for t in tickets if t.get("organization_id")} - ds.hidden_organizations
+            out["organizations"] = [copy.deepcopy(ds.organizations[i]) for i in sorted(org_ids) if i in ds.organizations]
         if "metric_sets" in include:
-            ticket_ids = sorted({t["id"] for t in tickets})
-            metrics = self.dataset.metric_sets
-            out["metric_sets"] = [copy.deepcopy(metrics[i]) for i in ticket_ids if i in metrics]
+            ticket_ids = {t["id"] for t in tickets} - ds.hidden_metric_sets
+            out["metric_sets"] = [copy.deepcopy(ds.metric_sets[i]) for i in sorted(ticket_ids) if i in ds.metric_sets]
         return out
 
     def me(self) -> dict[str, Any]:

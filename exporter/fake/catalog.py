@@ -6,6 +6,8 @@
     conversation.yaml    greetings, sign-offs, follow-ups around a scenario
     pastes.yaml          the long log a customer pastes
     shapes.yaml          shares and lists that decide how records vary; the trap subjects
+    account.yaml         a real account's corners: its own organization and admin, the sample
+                         ticket, voice and social users, voice comments, metric sets without solved_at
     scenarios/*.md       one support case each: YAML front matter, then a `## section` per message
 
 Each file is checked against the dataclasses below as it is read: an unknown or
@@ -204,6 +206,56 @@ SECTIONS = ("opening", "ask", "details", "note", "fix", "hold")
 
 
 @_frozen
+class AccountOrganization:
+    key: str
+    name: str
+    domain: str | None = None
+    plant: bool = True  # its name is customer data the leak tests look for
+    hidden: bool = False  # missing from every side-load (organizations/show_many has it)
+
+
+@_frozen
+class AccountPerson:
+    key: str
+    name: str  # a $template: $phone is the person's number
+    role: str = "end-user"
+    email: str | None = None
+    phone: bool = False
+    organization: str | None = None  # a key of an organization ("default": the account's own)
+    plant: bool = True
+    hidden: bool = False
+
+
+@_frozen
+class AccountComment:
+    author: str  # "requester", "assignee" or a person's key
+    text: str  # a $template; for a voice comment, what was said (the rest is the call's data)
+    public: bool = True
+    kind: str = "Comment"  # or VoiceComment, TpeVoiceComment
+
+
+@_frozen
+class AccountTicket:
+    key: str
+    subject: str
+    channel: str
+    requester: str
+    assignee: str
+    status: str  # solved or closed
+    solve_record: str  # recorded, absent, null or hidden: see account.yaml
+    custom_fields: bool
+    comments: tuple[AccountComment, ...]
+
+
+@_frozen
+class Account:
+    default_organization: AccountOrganization
+    organizations: tuple[AccountOrganization, ...]
+    people: tuple[AccountPerson, ...]
+    tickets: tuple[AccountTicket, ...]
+
+
+@_frozen
 class Catalog:
     product: Product
     people: People
@@ -211,6 +263,7 @@ class Catalog:
     conversation: Conversation
     pastes: Pastes
     shapes: Shapes
+    account: Account
     scenarios: tuple[Scenario, ...]
 
 
@@ -231,6 +284,7 @@ def load_catalog() -> Catalog:
         conversation=read(Conversation, "conversation.yaml"),
         pastes=read(Pastes, "pastes.yaml"),
         shapes=read(Shapes, "shapes.yaml"),
+        account=read(Account, "account.yaml"),
         scenarios=tuple(parse_scenario(f.name, f.read_text(encoding="utf-8")) for f in scenario_files),
     )
 
@@ -299,5 +353,5 @@ def _convert(tp: Any, value: Any, where: str) -> Any:
     if tp is float and isinstance(value, int) and not isinstance(value, bool):
         return float(value)
     if not isinstance(value, tp) or (isinstance(value, bool) and tp is not bool):
-        raise ValueError(f"{where}: expected {tp.__name__}, got {value!r}")
+        raise ValueError(f"{where}: expected {getattr(tp, '__name__', tp)}, got {value!r}")
     return value

@@ -14,7 +14,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from exporter.fake.records import ARCHIVED_STATUSES, comment_record, iso, metric_set, parse_iso, ticket_record
+from exporter.fake.records import (
+    ARCHIVED_STATUSES,
+    CUSTOM_STATUS_IDS,
+    comment_record,
+    iso,
+    metric_set,
+    parse_iso,
+    ticket_record,
+)
 
 # Ids of updates that added no comment; comment updates use the comment's audit_id.
 _AUDIT_BASE = 7_000_000_000_000
@@ -40,7 +48,11 @@ class Dataset:
     `comments` and `metric_sets` are keyed by ticket id. `stale_versions` are
     older ticket snapshots that stay in the incremental stream (see module doc).
     `planted` maps a kind (email, token, ...) to the customer values of that
-    kind that occur somewhere in the data.
+    kind that occur somewhere in the data. The `hidden_*` records are left out of
+    every side-load, as real side-loads have gaps; the show endpoints still have
+    them. `unrecorded_solves` are solves whose metric set has no solved_at (the
+    ticket's audits have the status change). `account_tickets` names the tickets
+    made from data/account.yaml by their key.
 
     While a FakeZendesk serves this dataset, change it through the server's
     mutation methods: they hold the lock its request threads read under.
@@ -61,6 +73,11 @@ class Dataset:
     deleted_ticket_id: int | None = None
     big_log_ticket_id: int | None = None
     yaml_trap_ticket_ids: list[int] = field(default_factory=list)
+    hidden_users: set[int] = field(default_factory=set)
+    hidden_organizations: set[int] = field(default_factory=set)
+    hidden_metric_sets: set[int] = field(default_factory=set)
+    unrecorded_solves: dict[int, int] = field(default_factory=dict)
+    account_tickets: dict[str, int] = field(default_factory=dict)
 
     # -- ground truth -----------------------------------------------------
 
@@ -76,9 +93,13 @@ class Dataset:
         return {tid for tid, t in self.tickets.items() if t["status"] in ARCHIVED_STATUSES}
 
     def solved_at(self, ticket_id: int) -> datetime | None:
-        """When the ticket was (last) solved, per its metric set; None while unsolved."""
-        value = self.metric_sets[ticket_id]["solved_at"]
-        return datetime.fromtimestamp(parse_iso(value), timezone.utc) if value else None
+        """When the ticket was (last) solved, whether its metric set records it or not; None while unsolved."""
+        stamp = self._solve_stamp(ticket_id)
+        return datetime.fromtimestamp(stamp, timezone.utc) if stamp is not None else None
+
+    def _solve_stamp(self, ticket_id: int) -> int | None:
+        value = self.metric_sets.get(ticket_id, {}).get("solved_at")
+        return parse_iso(value) if value else self.unrecorded_solves.get(ticket_id)
 
     def created_at(self, ticket_id: int) -> datetime:
         return datetime.fromtimestamp(parse_iso(self.tickets[ticket_id]["created_at"]), timezone.utc)
@@ -107,11 +128,11 @@ class Dataset:
                 stamp = parse_iso(comment["created_at"])
                 stamps.add(stamp)
                 audits.append(Audit(stamp, comment["audit_id"], tid, comment["author_id"], comment, (), create=n == 0))
-            solved = self.metric_sets.get(tid, {}).get("solved_at")
-            if solved and parse_iso(solved) not in stamps:
-                stamps.add(parse_iso(solved))
+            solved = self._solve_stamp(tid)
+            if solved is not None and solved not in stamps:
+                stamps.add(solved)
                 change = (("status", "solved"),)
-                audits.append(Audit(parse_iso(solved), _AUDIT_BASE + tid * 4 + 1, tid, ticket["assignee_id"], None, change))
+                audits.append(Audit(solved, _AUDIT_BASE + tid * 4 + 1, tid, ticket["assignee_id"], None, change))
             latest = int(ticket["generated_timestamp"])
             if latest not in stamps:
                 change = (("status", ticket["status"]),)
@@ -130,6 +151,13 @@ class Dataset:
             "ticket_fields": self.ticket_fields,
             "stale_versions": self.stale_versions,
             "planted": self.planted_by_kind(),
+            "hidden": {
+                "users": sorted(self.hidden_users),
+                "organizations": sorted(self.hidden_organizations),
+                "metric_sets": sorted(self.hidden_metric_sets),
+            },
+            "unrecorded_solves": {str(k): v for k, v in sorted(self.unrecorded_solves.items())},
+            "account_tickets": dict(sorted(self.account_tickets.items())),
         }
 
     def dumps(self) -> str:
@@ -226,12 +254,15 @@ class Dataset:
     def _status_changed(self, ticket: dict[str, Any], old: str, now: int) -> None:
         metric = self.metric_sets[ticket["id"]]
         metric["status_updated_at"] = iso(now)
+        ticket["custom_status_id"] = CUSTOM_STATUS_IDS.get(ticket["status"])
         if ticket["status"] in ARCHIVED_STATUSES and old not in ARCHIVED_STATUSES:
             metric["solved_at"] = iso(now)
+            self.unrecorded_solves.pop(ticket["id"], None)  # this solve is recorded
         elif ticket["status"] not in ARCHIVED_STATUSES and ticket["status"] != "deleted":
             if old in ARCHIVED_STATUSES:
                 metric["reopens"] += 1
             metric["solved_at"] = None
+            self.unrecorded_solves.pop(ticket["id"], None)
 
     def _append_comment(self, ticket_id: int, body: str, author_id: int, public: bool, now: int) -> dict[str, Any]:
         all_comments = [c for cs in self.comments.values() for c in cs]

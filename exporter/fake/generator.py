@@ -15,7 +15,9 @@ Every dataset has a few special tickets: one deleted after it was archived, one
 with a 2 MB pasted log (`big_log`), one per trap subject, and one that appears
 twice in the incremental stream (`Dataset.repeated_ticket_id`): solved in the
 middle, then closed at the end after a follow-up, the way Zendesk re-emits a
-ticket that changed while an export was running.
+ticket that changed while an export was running. After the generated tickets
+come the account's corners (data/account.yaml, `exporter.fake.account`): the
+sample ticket, voice and social requesters, side-load gaps and the like.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from datetime import date, datetime, timezone
 from string import Template
 from typing import Any
 
+from exporter.fake.account import write_corners
 from exporter.fake.catalog import Catalog, load_catalog
 from exporter.fake.dataset import Dataset
 from exporter.fake.ledger import Ledger
@@ -99,6 +102,8 @@ def _generate(catalog: Catalog, rng: random.Random, count: int, seed: int, big_l
         end = max(end, when + 3600)
     if repeated is not None:
         stale.append(_follow_up(rng, catalog, writer, directory.users, ids[repeated], end))
+    # Last, from a random stream of their own: the generated tickets stay as they were.
+    corners = write_corners(seed, catalog, ledger, directory, writer, subdomain, ids[-1] + 1, window)
 
     ds = Dataset(
         seed=seed,
@@ -116,6 +121,11 @@ def _generate(catalog: Catalog, rng: random.Random, count: int, seed: int, big_l
         deleted_ticket_id=ids[deleted] if deleted is not None else None,
         big_log_ticket_id=ids[big] if big is not None else None,
         yaml_trap_ticket_ids=sorted(ids[i] for i in traps),
+        hidden_users=corners.hidden_users,
+        hidden_organizations=corners.hidden_organizations,
+        hidden_metric_sets=corners.hidden_metric_sets,
+        unrecorded_solves=corners.unrecorded_solves,
+        account_tickets=corners.tickets,
     )
     ds.planted = ledger.planted_in(ds)
     return ds

@@ -2,7 +2,10 @@
 
 Ids look like a real account's (twelve digits) so that clients cannot assume
 small integers. Bodies are Markdown-ish text; `html_body` and `plain_body`
-derive Zendesk's other two renderings from it.
+derive Zendesk's other two renderings from it, `plain_body` padded around its
+line breaks as Zendesk pads it. Voice comments come in Zendesk's two kinds:
+`VoiceComment` (Talk: internal, no plain_body, the call's data with its
+recording URL) and `TpeVoiceComment` (Talk Partner Edition).
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ DAY = 86400
 F_SUBJECT, F_DESCRIPTION, F_STATUS, F_TYPE, F_PRIORITY, F_GROUP, F_ASSIGNEE = range(360000410001, 360000410008)
 F_VERSION, F_DEPLOYMENT, F_AREA, F_INSTANCE_URL, F_TIER, F_ESCALATED = range(360001120001, 360001120007)
 GROUP_SUPPORT, GROUP_CE = 360000900001, 360000900002
+# Accounts with custom ticket statuses give each ticket the id of its status's default one.
+CUSTOM_STATUS_IDS = {status: 360000700001 + i for i, status in enumerate(("new", "open", "pending", "hold", "solved", "closed"))}
 TICKET_FORM_ID = 360000300001
 BRAND_ID = 360000200001
 
@@ -133,6 +138,7 @@ def ticket_record(
         "description": description,
         "priority": "normal",
         "status": status,
+        "custom_status_id": CUSTOM_STATUS_IDS.get(status),
         "recipient": f"support@{subdomain}.zendesk.com",
         "requester_id": requester["id"],
         "submitter_id": requester["id"],
@@ -187,6 +193,96 @@ def comment_record(
         "audit_id": comment_id + 1_000_000_000,
         "via": {"channel": channel, "source": {"from": {}, "to": {}, "rel": None}},
         "metadata": {"system": system, "custom": {}},
+        "created_at": iso(created),
+    }
+
+
+def voice_comment_record(
+    comment_id: int, author_id: int, created: int, *, call: dict[str, Any], recording_url: str, transcription: str
+) -> dict[str, Any]:
+    """A Talk voicemail as Zendesk keeps it: internal, its text made from the call's data (the body
+    with literal backslash-n line breaks, as Talk writes it), no plain_body."""
+    lines = [
+        f"Voicemail from: {call['formatted_from']}",
+        f"Call to: {call['formatted_to']}",
+        f"Time of call: {datetime.fromtimestamp(call['started'], timezone.utc).strftime('%B %d, %Y at %I:%M:%S %p')}",
+        f"Location: {call['location']}",
+        f"Length of voicemail: {call['duration']} seconds",
+    ]
+    link = f'Listen to the recording: <a href="{recording_url}">{recording_url}</a>'
+    markup = (
+        '<div class="zd-comment" dir="auto"><p dir="auto">'
+        + "<br>".join(html.escape(line, quote=False) for line in lines)
+        + f'<br>{link}</p><p dir="auto">Transcription:<br>{html.escape(transcription, quote=False)}</p></div>'
+    )
+    body = "\\n".join([*lines, f"Listen to the recording: {recording_url}", "", "Transcription:", transcription])
+    return {
+        "id": comment_id,
+        "type": "VoiceComment",
+        "author_id": author_id,
+        "body": body,
+        "html_body": markup,
+        "public": False,
+        "data": {
+            "from": call["from"],
+            "to": call["to"],
+            "recording_url": recording_url,
+            "started_at": iso(call["started"]),
+            "call_duration": call["duration"],
+            "answered_by_id": None,
+            "transcription_text": transcription,
+            "transcription_status": "completed",
+            "location": call["location"],
+            "via_id": 44,
+        },
+        "formatted_from": call["formatted_from"],
+        "formatted_to": call["formatted_to"],
+        "transcription_visible": True,
+        "trusted": True,
+        "attachments": [],
+        "audit_id": comment_id + 1_000_000_000,
+        "via": {"channel": "voice", "source": {"from": {}, "to": {}, "rel": "voicemail"}},
+        "metadata": {"system": {}, "custom": {}},
+        "created_at": iso(created),
+    }
+
+
+def tpe_voice_comment_record(
+    comment_id: int, author_id: int, created: int, *, call: dict[str, Any], recording_url: str, notes: str
+) -> dict[str, Any]:
+    """A Talk Partner Edition voice comment: the call record's fields as text, with body and
+    plain_body but no html_body."""
+    minutes, seconds = divmod(call["duration"], 60)
+    body = "\n".join(
+        [
+            f"Inbound call from {call['formatted_from']}",
+            f"Called: {call['formatted_to']}",
+            f"Duration: {minutes} min {seconds} s",
+            f"Recording: {recording_url}",
+            "",
+            f"Notes: {notes}",
+        ]
+    )
+    return {
+        "id": comment_id,
+        "type": "TpeVoiceComment",
+        "author_id": author_id,
+        "body": body,
+        "plain_body": " \n ".join(body.split("\n")),
+        "public": False,
+        "data": {
+            "from_line": call["from"],
+            "to_line": call["to"],
+            "call_started_at": iso(call["started"]),
+            "call_ended_at": iso(call["started"] + call["duration"]),
+            "direction": "inbound",
+            "recording_url": recording_url,
+            "call_duration": call["duration"],
+        },
+        "attachments": [],
+        "audit_id": comment_id + 1_000_000_000,
+        "via": {"channel": "voice", "source": {"from": {}, "to": {}, "rel": "inbound"}},
+        "metadata": {"system": {}, "custom": {}},
         "created_at": iso(created),
     }
 
@@ -303,13 +399,19 @@ def _paragraphs(text: str) -> list[str]:
 
 
 def plain_body(body: str) -> str:
-    """Zendesk's plain_body: what html_body reads as without its markup. Here that is each
-    paragraph (trimmed, line breaks kept) and each code block's text, a blank line apart."""
+    """Zendesk's plain_body: what html_body reads as without its markup, each paragraph and
+    code block a blank line apart, padded as Zendesk pads it: a space on each side of the
+    line breaks between paragraphs and lines ("Hi there, " blank line " I’m …"), so it is
+    not the text html_body converts to."""
     blocks: list[str] = []
     pos = 0
     for match in _FENCE.finditer(body):
-        blocks.extend(para.strip() for para in re.split(r"\n\s*\n", body[pos : match.start()].strip()))
+        blocks.extend(_padded(para.strip()) for para in re.split(r"\n\s*\n", body[pos : match.start()].strip()))
         blocks.append(match.group(1).rstrip("\n"))
         pos = match.end()
-    blocks.extend(para.strip() for para in re.split(r"\n\s*\n", body[pos:].strip()))
-    return "\n\n".join(block for block in blocks if block.strip()).strip()
+    blocks.extend(_padded(para.strip()) for para in re.split(r"\n\s*\n", body[pos:].strip()))
+    return " \n\n ".join(block for block in blocks if block.strip()).strip()
+
+
+def _padded(paragraph: str) -> str:
+    return " \n ".join(paragraph.split("\n"))

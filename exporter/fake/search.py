@@ -63,8 +63,12 @@ def search_predicate(query: str, dataset: Dataset) -> Callable[[dict[str, Any]],
             start, end = _day_bounds(value)
 
             def check(t: dict[str, Any], field: str = field, op: str = op, start: int = start, end: int = end) -> bool:
-                stamp = dataset.metric_sets[t["id"]]["solved_at"] if field == "solved" else t[f"{field}_at"]
-                return stamp is not None and _compare(op, parse_iso(stamp), start, end)
+                if field == "solved":
+                    solved = dataset.solved_at(t["id"])
+                    stamp = int(solved.timestamp()) if solved is not None else None
+                else:
+                    stamp = parse_iso(t[f"{field}_at"]) if t[f"{field}_at"] else None
+                return stamp is not None and _compare(op, stamp, start, end)
 
             checks.append(check)
         elif field in ("tags", "tag"):
