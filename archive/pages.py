@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable
 from urllib.parse import urlsplit
 
-from archive.casefile import README, SERVICES_DIR, TICKETS_DIR, VERSIONS_DIR
+from archive.casefile import README, SERVICES_DIR, TICKETS_DIR, VERSIONS_DIR, issue_file, jira_file
 from archive.facts import major_minor, version_key
 from archive.manifest import Entry
 from archive.render import clean_text
@@ -140,7 +140,9 @@ def _newest_first(entries: Iterable[Entry]) -> list[Entry]:
     return sorted(entries, key=lambda e: (e.solved or "", e.id), reverse=True)
 
 
-def _list_page(heading: str, intro: str, query: SourcegraphQuery, cases: list[Entry], repo: str | None) -> bytes:
+def _list_page(
+    heading: str, intro: str, query: SourcegraphQuery, cases: list[Entry], repo: str | None, more: Iterable[str] = ()
+) -> bytes:
     shown = _newest_first(cases)[:MAX_PAGE_CASES]
     lines = [
         f"# {heading}",
@@ -157,7 +159,26 @@ def _list_page(heading: str, intro: str, query: SourcegraphQuery, cases: list[En
     ]
     if len(cases) > len(shown):
         lines += ["", f"_… and {len(cases) - len(shown)} older cases: the query above finds them all._"]
+    lines += more
     return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def cited_issues(cases: Iterable[Entry], up: str = "../") -> list[str]:
+    """A version page's section: each known issue and Jira key its cases cite, with those cases' links."""
+    cited: dict[tuple[int, str], list[Entry]] = {}
+    for entry in cases:
+        for ref in entry.issues:
+            cited.setdefault((0, ref), []).append(entry)
+        for key in entry.jira:
+            cited.setdefault((1, key), []).append(entry)
+    if not cited:
+        return []
+    lines = ["", "## Known issues its cases cite", ""]
+    for (kind, value), found in sorted(cited.items(), key=lambda i: (-len(i[1]), i[0])):
+        page = issue_file(value) if kind == 0 else jira_file(value)
+        links = ", ".join(f"[#{e.id}]({up}{e.path})" for e in _newest_first(found))
+        lines.append(f"- [{value}]({up}{page}) — {_cases(len(found))}: {links}")
+    return lines
 
 
 def service_file(name: str) -> str:
@@ -171,7 +192,7 @@ def version_file(minor: str) -> str:
 def version_page(minor: str, cases: list[Entry], repo: str | None = None) -> bytes:
     """The known issues of one major.minor version: `cases` are the entries reported on it."""
     intro = f"The known issues of {minor}: {_cases(len(cases))} reported on {minor}.x, newest first."
-    return _list_page(f"Known issues: {minor}", intro, reported_on(minor), cases, repo)
+    return _list_page(f"Known issues: {minor}", intro, reported_on(minor), cases, repo, cited_issues(cases))
 
 
 def service_page(name: str, cases: list[Entry], repo: str | None = None) -> bytes:

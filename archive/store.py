@@ -4,8 +4,10 @@ Files are written atomically (temp file in the same directory, fsync, rename)
 and only when their bytes change. The export state (the incremental cursor)
 lives in `.ticket-archive/state.json` and is committed together with the
 ticket files, so data and state never disagree. The generated pages (README.md,
-versions/, services/) are rebuilt from the manifest cache (archive.manifest)
-just before each commit and go into the same commit.
+versions/, services/, and the backlink pages signatures/, issues/, jira/) are
+rebuilt from the manifest cache (archive.manifest) just before each commit and
+go into the same commit. So does the one-time rewrite of every note's derived
+keys when the rules or settings they come from changed (archive.derived).
 """
 
 from __future__ import annotations
@@ -23,16 +25,24 @@ from archive.casefile import (
     CLEAN_FILE,
     GITIGNORE,
     GITIGNORE_FILE,
+    ISSUES_DIR,
+    JIRA_DIR,
     LOCK_FILE,
     MANIFEST_FILE,
+    PAGE_DIRS,
     README,
     SERVICES_DIR,
+    SIGNATURES_DIR,
     STATE_DIR,
     STATE_FILE,
+    TICKET_FILES,
     TICKETS_DIR,
     VERSIONS_DIR,
+    read_case_file,
     ticket_path,
 )
+from archive.backlinks import build_backlink_pages
+from archive.derived import derive_from_note, stamp, with_derived
 from archive.errors import ArchiveError, ArchiveLocked, LeakSuspected
 from archive.manifest import Manifest
 from archive.pages import build_pages, sourcegraph_repo_name
@@ -51,6 +61,9 @@ _TEMP_FILES = (
     f"{TICKETS_DIR}/*/*/.*.tmp",
     f"{VERSIONS_DIR}/.*.tmp",
     f"{SERVICES_DIR}/.*.tmp",
+    f"{SIGNATURES_DIR}/.*.tmp",
+    f"{ISSUES_DIR}/**/.*.tmp",
+    f"{JIRA_DIR}/.*.tmp",
     f"{STATE_DIR}/.*.tmp",
     f"{CACHE_DIR}/.*.tmp",
 )
@@ -108,7 +121,7 @@ class Archive:
         if not clean:
             # Files a killed run wrote but did not commit belong to the next commit.
             self._changed.update(
-                self.repo.uncommitted_paths(GITIGNORE_FILE, TICKETS_DIR, STATE_FILE, README, VERSIONS_DIR, SERVICES_DIR)
+                self.repo.uncommitted_paths(GITIGNORE_FILE, TICKETS_DIR, STATE_FILE, README, *PAGE_DIRS)
             )
         return self
 
@@ -226,15 +239,49 @@ class Archive:
         return self._manifest
 
     def write_pages(self) -> int:
-        """Write README.md, versions/*.md and services/*.md from the manifest; how many files changed."""
-        pages = build_pages(self.manifest().entries.values(), self.notes, self._sourcegraph_repo())
+        """Write README.md and the pages under versions/, services/, signatures/, issues/ and jira/
+        from the manifest; how many files changed."""
+        entries, repo = self.manifest().entries.values(), self._sourcegraph_repo()
+        pages = build_pages(entries, self.notes, repo)
+        pages.update(build_backlink_pages(entries, self.notes, repo))
         changed = sum(self._write(relpath, data) for relpath, data in sorted(pages.items()))
-        for folder in (VERSIONS_DIR, SERVICES_DIR):
-            for path in sorted((self.path / folder).glob("*.md")):
-                relpath = f"{folder}/{path.name}"
-                if relpath not in pages:
+        for folder in PAGE_DIRS:
+            for path in sorted((self.path / folder).rglob("*.md")):
+                relpath = path.relative_to(self.path).as_posix()
+                if relpath not in pages and not path.name.startswith("."):
                     self._remove(relpath)
                     changed += 1
+        return changed
+
+    def derive_notes(self) -> int:
+        """Bring every note's derived keys (signatures, issues, jira) up to the current rules and settings,
+        once: when the stamp in the run state differs. How many notes changed.
+
+        Reads only the notes' own text, never Zendesk; the state records the stamp in the same commit."""
+        current = stamp(self.notes)
+        state = self.read_state()
+        if state.derived == current:
+            return 0
+        changed = 0
+        notes = 0
+        for path in sorted(self.path.glob(TICKET_FILES)):
+            relpath = path.relative_to(self.path).as_posix()
+            try:
+                text = path.read_text("utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+            case = read_case_file(relpath, text)
+            if not case.readable:
+                continue
+            notes += 1
+            updated = with_derived(text, derive_from_note(case, self.notes))
+            if updated != text:
+                self._write(relpath, updated.encode("utf-8"))
+                self.manifest().put(relpath, updated)
+                changed += 1
+        if notes or self._changed:
+            state.derived = current
+            self.write_state(state)
         return changed
 
     def _sourcegraph_repo(self) -> str | None:
@@ -272,7 +319,14 @@ class Archive:
         return self._write(STATE_FILE, state.dumps())
 
     def commit(self, message: str) -> str | None:
-        """Update the generated pages, stage what this run changed and commit it; None when nothing changed."""
+        """Update the notes' derived keys (once per change of their rules) and the generated pages,
+        stage what this run changed and commit it; None when nothing changed."""
+        derived = self.derive_notes()
+        if derived:
+            message += (
+                f"\n\nError signatures and known-issue links derived anew for {derived} "
+                f"note{'' if derived == 1 else 's'} ({stamp(self.notes)})."
+            )
         self.write_pages()
         if not self._changed:
             self._save_manifest()
