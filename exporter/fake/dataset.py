@@ -61,6 +61,9 @@ class Dataset:
     deleted_ticket_id: int | None = None
     big_log_ticket_id: int | None = None
     yaml_trap_ticket_ids: list[int] = field(default_factory=list)
+    # Ground truth, never served: each ticket's scenario (its file name without the order prefix).
+    # Tickets of one scenario are siblings: the same error on the same service (`similar` is measured on them).
+    scenarios: dict[int, str] = field(default_factory=dict)
 
     # -- ground truth -----------------------------------------------------
 

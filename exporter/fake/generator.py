@@ -116,6 +116,7 @@ def _generate(catalog: Catalog, rng: random.Random, count: int, seed: int, big_l
         deleted_ticket_id=ids[deleted] if deleted is not None else None,
         big_log_ticket_id=ids[big] if big is not None else None,
         yaml_trap_ticket_ids=sorted(ids[i] for i in traps),
+        scenarios={ids[i]: scenario_of[i].key for i in range(count)},
     )
     ds.planted = ledger.planted_in(ds)
     return ds
