@@ -150,8 +150,9 @@ def build_backlink_pages(
         for kind in (SIGNATURES, ISSUES, JIRA):
             for value in kind.values(entry):
                 groups[kind.key].setdefault(value, []).append(entry)
-        for sig, text in signatures_of(entry.errors).items():
-            templates.setdefault(sig, text)
+        if any(sig not in templates for sig in entry.signatures):
+            for sig, text in signatures_of(entry.errors).items():
+                templates.setdefault(sig, text)
     pages: dict[str, bytes] = {}
 
     signatures = groups[SIGNATURES.key]

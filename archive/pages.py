@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable
 from urllib.parse import urlsplit
 
-from archive.casefile import README, SERVICES_DIR, TICKETS_DIR, VERSIONS_DIR, issue_file, jira_file
+from archive.casefile import ISSUES_DIR, JIRA_DIR, README, SERVICES_DIR, SIGNATURES_DIR, TICKETS_DIR, VERSIONS_DIR, issue_file, jira_file
 from archive.facts import major_minor, version_key
 from archive.manifest import Entry
 from archive.render import clean_text
@@ -201,6 +201,18 @@ def service_page(name: str, cases: list[Entry], repo: str | None = None) -> byte
     return _list_page(f"Cases: {name}", intro, naming_service(name), cases, repo)
 
 
+def _across_cases(entries: list[Entry]) -> str:
+    """The README's line on what connects cases: error signatures and known issues (archive.backlinks)."""
+    signatures = {s for e in entries for s in e.signatures}
+    issues = {i for e in entries for i in e.issues}
+    jira = {k for e in entries for k in e.jira}
+    line = (
+        f"- **Across cases:** [{len(signatures)} error signatures]({SIGNATURES_DIR}/README.md) · "
+        f"[{len(issues)} known issues]({ISSUES_DIR}/README.md)"
+    )
+    return line + (f" · [{len(jira)} Jira issues]({JIRA_DIR}/README.md)" if jira else "")
+
+
 def readme_queries(entries: list[Entry]) -> list[SourcegraphQuery]:
     """Ready queries, with values this archive holds: the newest version, the commonest service and error."""
     queries: list[SourcegraphQuery] = []
@@ -267,6 +279,7 @@ def readme(entries: list[Entry], settings: NoteSettings, repo: str | None) -> by
             lines.append(
                 "- **By service:** " + " · ".join(f"[{s}]({service_file(s)}) {services[s]}" for s in sorted(services))
             )
+        lines.append(_across_cases(entries))
     else:
         lines.append("- No cases yet.")
     lines += [

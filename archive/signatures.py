@@ -18,6 +18,7 @@ changing the rules changes ids: bump `FORMAT` (archive.derived) when they do.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from typing import Callable, Iterable
@@ -84,6 +85,7 @@ _NUMBER = re.compile(r"(?<![A-Za-z\d])\d+(?:\.\d+)*")
 _SPACES = re.compile(r"\s+")
 
 
+@functools.lru_cache(maxsize=4096)
 def template(message: str) -> str:
     """The message with what varies between occurrences replaced by `<ts>`, `<n>`, `<ip>`, `<id>`, `<path>`, `<*>`."""
     text = message
