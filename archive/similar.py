@@ -18,8 +18,8 @@ candidate is scored by what it shares, every part scaled to 0..1 and weighted:
 
 Rare things weigh more because sharing `frontend` says little and sharing
 `sig-6f8b48d6fb` says a lot. The score is the weighted sum over the weights of
-the parts this case has (a case without errors is not marked down for it), so
-it lies in 0..1. Nothing is written: the case files never change when new cases
+the parts this case could share (a case without errors, or whose only issue
+link no other case has, is not marked down for it), so it lies in 0..1. Nothing is written: the case files never change when new cases
 arrive.
 """
 
@@ -184,15 +184,16 @@ def _rank(db: sqlite3.Connection, ticket_id: int, limit: int, stop_words: frozen
     source = found[0]
     total = db.execute("SELECT count(*) FROM docs").fetchone()[0]
 
-    def idf(kind: str, value: str) -> float:
-        df = db.execute("SELECT count(*) FROM facets WHERE kind = ? AND value = ?", (kind, value)).fetchone()[0]
-        return math.log(1 + total / max(df, 1))
+    def df(kind: str, value: str) -> int:
+        return db.execute("SELECT count(*) FROM facets WHERE kind = ? AND value = ?", (kind, value)).fetchone()[0]
 
-    weight = {facet: idf(*facet) for facet in source.facets}
+    # What only this case has cannot be shared: it neither finds candidates nor lowers the score.
+    counts = {facet: df(*facet) for facet in source.facets}
+    weight = {facet: math.log(1 + total / n) for facet, n in counts.items() if n > 1}
 
     # Candidates: cases sharing a signature, issue or Jira key, and the best text matches.
     pool: set[int] = set()
-    for kind, value in source.facets:
+    for kind, value in weight:
         if kind != "service":
             pool.update(r for (r,) in db.execute("SELECT doc FROM facets WHERE kind = ? AND value = ?", (kind, value)))
     terms = _terms(source, stop_words)
@@ -210,8 +211,8 @@ def _rank(db: sqlite3.Connection, ticket_id: int, limit: int, stop_words: frozen
     source_errors = set(_words(" ".join(source.errors), stop_words))
     source_templates = signatures_of(source.errors)
     has = {
-        "signatures": any(k == "signature" for k, _ in source.facets),
-        "issues": any(k in ("issue", "jira") for k, _ in source.facets),
+        "signatures": any(k == "signature" for k, _ in weight),
+        "issues": any(k in ("issue", "jira") for k, _ in weight),
         "errors": bool(source_errors),
         "services": bool(source.services),
         "version": source.version is not None,
@@ -220,7 +221,7 @@ def _rank(db: sqlite3.Connection, ticket_id: int, limit: int, stop_words: frozen
     possible = sum(WEIGHTS[p] for p, present in has.items() if present) or 1.0
 
     def share(kinds: tuple[str, ...], other: _Case) -> tuple[float, list[tuple[str, str]]]:
-        mine = [f for f in source.facets if f[0] in kinds]
+        mine = [f for f in weight if f[0] in kinds]
         shared = [f for f in mine if f in other.facets]
         whole = sum(weight[f] for f in mine)
         return (sum(weight[f] for f in shared) / whole if whole else 0.0), sorted(shared, key=lambda f: -weight[f])
