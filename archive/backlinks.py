@@ -22,7 +22,7 @@ from typing import Callable, Iterable
 from archive.casefile import ISSUES_DIR, JIRA_DIR, SIGNATURES_DIR, issue_file, jira_file, signature_file
 from archive.facts import version_key
 from archive.manifest import Entry
-from archive.pages import GENERATED, MAX_PAGE_CASES, SourcegraphQuery, _case_line, _cases, _inline, _newest_first, _re
+from archive.pages import GENERATED, SourcegraphQuery, _cases, _inline, _list_page, _re
 from archive.references import issue_url, jira_url
 from archive.settings import NoteSettings
 from archive.signatures import SIGNATURE, signatures_of
@@ -75,23 +75,7 @@ def seen(cases: list[Entry]) -> str:
 
 
 def _page(relpath: str, heading: str, intro: list[str], found: SourcegraphQuery, cases: list[Entry], repo: str | None) -> bytes:
-    shown = _newest_first(cases)[:MAX_PAGE_CASES]
-    lines = [
-        f"# {heading}",
-        "",
-        *intro,
-        "",
-        "One line per case: solved date · case · version · services · deployment — first line of the resolution.",
-        "",
-        f"In Sourcegraph: `{found.text(repo)}`",
-        "",
-        f"_{GENERATED}_",
-        "",
-        *(_case_line(e, _up(relpath)) for e in shown),
-    ]
-    if len(cases) > len(shown):
-        lines += ["", f"_… and {len(cases) - len(shown)} older cases: the query above finds them all._"]
-    return ("\n".join(lines) + "\n").encode("utf-8")
+    return _list_page(heading, "\n".join(intro), found, cases, repo, up=_up(relpath))
 
 
 def signature_page(sig: str, template: str, cases: list[Entry], repo: str | None = None) -> bytes:

@@ -141,8 +141,15 @@ def _newest_first(entries: Iterable[Entry]) -> list[Entry]:
 
 
 def _list_page(
-    heading: str, intro: str, query: SourcegraphQuery, cases: list[Entry], repo: str | None, more: Iterable[str] = ()
+    heading: str,
+    intro: str,
+    query: SourcegraphQuery,
+    cases: list[Entry],
+    repo: str | None,
+    more: Iterable[str] = (),
+    up: str = "../",
 ) -> bytes:
+    """A page listing cases, newest first; `up` leads from the page's folder to the archive's root."""
     shown = _newest_first(cases)[:MAX_PAGE_CASES]
     lines = [
         f"# {heading}",
@@ -155,7 +162,7 @@ def _list_page(
         "",
         f"_{GENERATED}_",
         "",
-        *(_case_line(e) for e in shown),
+        *(_case_line(e, up) for e in shown),
     ]
     if len(cases) > len(shown):
         lines += ["", f"_… and {len(cases) - len(shown)} older cases: the query above finds them all._"]

@@ -47,8 +47,9 @@ _WORD = re.compile(r"[a-z][a-z0-9]*(?:[._-][a-z0-9]+)*")
 
 
 @dataclass(frozen=True)
-class _Case:
-    rowid: int
+class Listed:
+    """A case as a result shows it."""
+
     id: int | None
     title: str
     path: str
@@ -56,20 +57,18 @@ class _Case:
     solved_at: str | None
     version: str | None
     services: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Case(Listed):
+    rowid: int
     errors: tuple[str, ...]
     keywords: frozenset[str]
     facets: frozenset[tuple[str, str]]  # (kind, value): signature, issue, jira, service
 
 
 @dataclass(frozen=True)
-class Match:
-    id: int | None
-    title: str
-    path: str
-    url: str | None
-    solved_at: str | None
-    version: str | None
-    services: tuple[str, ...]
+class Match(Listed):
     score: float  # 0..1
     parts: dict[str, float]  # each part's 0..1 value before weighting
     signatures: tuple[tuple[str, str], ...] = ()  # shared: (id, template)
@@ -157,8 +156,8 @@ def _load(db: sqlite3.Connection, where: str, params: tuple[Any, ...]) -> list[_
         ).fetchall()
         cases.append(
             _Case(
-                rowid, ticket_id, title, path, url, solved_at, version, tuple(json.loads(services)),
-                tuple(data.get("errors") or ()), frozenset(data.get("keywords") or ()), frozenset(facets),
+                ticket_id, title, path, url, solved_at, version, tuple(json.loads(services)),
+                rowid, tuple(data.get("errors") or ()), frozenset(data.get("keywords") or ()), frozenset(facets),
             )
         )  # fmt: skip
     return cases

@@ -272,3 +272,34 @@ def test_a_fresh_archive_records_the_stamp_with_its_first_notes_and_never_reread
     assert json.loads((archive.path / STATE_FILE).read_text())["derived"] == stamp(NoteSettings())
     assert STATE_FILE in git(archive.path, "ls-files")
     assert Archive(archive.path).derive_notes() == 0
+
+
+def test_a_nightly_export_of_one_new_case_touches_its_file_and_its_pages_only(fake, redactor, tmp_path: Path) -> None:
+    from exporter.jobs import run_export
+    from tests.conftest import client_for
+
+    archive = Archive(tmp_path / "archive")
+    with client_for(fake) as client:
+        run_export(client, redactor, archive)
+    before = {str(p.relative_to(archive.path)): p.read_bytes() for p in archive.path.rglob("*.md")}
+    body = (
+        "gitserver-0 keeps getting killed during clones:\n\n"
+        '2024-11-30T02:11:09.482Z gitserver-0 gitserver ERROR git gc failed repo=github.com/x/y err="signal: killed"\n\n'
+        f"Looks like {ISSUE}."
+    )
+    new_id = fake.add_ticket(subject="gitserver killed during git gc", body=body, status="solved")
+    with client_for(fake) as client:
+        run_export(client, redactor, archive)
+
+    (new_file,) = archive.path.glob(f"tickets/*/*/{new_id}.md")
+    note = read_case_file("t.md", new_file.read_text())
+    assert note.header.signatures == (signature("git gc failed: signal: killed"),)
+    assert note.header.issues == ("sourcegraph/sourcegraph#46973",)
+    changed = set(git(archive.path, "show", "--name-only", "--format=", "HEAD").split())
+    sig = note.header.signatures[0]
+    assert changed - {STATE_FILE, "README.md", "signatures/README.md", "issues/README.md"} == {
+        str(new_file.relative_to(archive.path)), "services/gitserver.md", f"signatures/{sig}.md",
+        "issues/sourcegraph/sourcegraph/46973.md",
+    }  # fmt: skip
+    after = {str(p.relative_to(archive.path)): p.read_bytes() for p in archive.path.rglob("*.md")}
+    assert {p for p in before if before[p] != after.get(p)} <= changed
