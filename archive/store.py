@@ -7,7 +7,8 @@ ticket files, so data and state never disagree. The generated pages (README.md,
 versions/, services/, and the backlink pages signatures/, issues/, jira/) are
 rebuilt from the manifest cache (archive.manifest) just before each commit and
 go into the same commit. So does the one-time rewrite of every note's derived
-keys when the rules or settings they come from changed (archive.derived).
+keys when the rules or settings they come from changed (`derive_notes`,
+archive.derived), which the export and backfill jobs ask for.
 """
 
 from __future__ import annotations
@@ -103,6 +104,7 @@ class Archive:
         self._manifest: Manifest | None = None  # loaded on first use
         self._locked_at: float | None = None  # time.time() when this process took the run lock
         self._dirtied = False  # this instance changed a file (and withdrew the clean record)
+        self._rendered: set[str] = set()  # case files rendered since the last commit (their derived keys are current)
 
     def open(self) -> "Archive":
         """Create the archive (a git repo) when missing; idempotent."""
@@ -206,6 +208,7 @@ class Archive:
                 raise LeakSuspected(f"{relpath} withheld: looks like a leak at {where}", suspects)
         manifest = self.manifest()
         changed = self._write(relpath, data)
+        self._rendered.add(relpath)
         if changed or relpath not in manifest.entries:
             manifest.put(relpath, data.decode("utf-8"))
         # A ticket whose created_at moved would otherwise exist twice.
@@ -257,7 +260,8 @@ class Archive:
         """Bring every note's derived keys (signatures, issues, jira) up to the current rules and settings,
         once: when the stamp in the run state differs. How many notes changed.
 
-        Reads only the notes' own text, never Zendesk; the state records the stamp in the same commit."""
+        Reads only the notes' own text, never Zendesk; the state records the stamp for the next commit.
+        The export and backfill jobs call it before they commit, with the settings they render with."""
         current = stamp(self.notes)
         state = self.read_state()
         if state.derived == current:
@@ -266,6 +270,9 @@ class Archive:
         notes = 0
         for path in sorted(self.path.glob(TICKET_FILES)):
             relpath = path.relative_to(self.path).as_posix()
+            notes += 1
+            if relpath in self._rendered:
+                continue  # rendered by this run, by these rules
             try:
                 text = path.read_text("utf-8")
             except (OSError, UnicodeDecodeError):
@@ -273,7 +280,6 @@ class Archive:
             case = read_case_file(relpath, text)
             if not case.readable:
                 continue
-            notes += 1
             updated = with_derived(text, derive_from_note(case, self.notes))
             if updated != text:
                 self._write(relpath, updated.encode("utf-8"))
@@ -319,15 +325,9 @@ class Archive:
         return self._write(STATE_FILE, state.dumps())
 
     def commit(self, message: str) -> str | None:
-        """Update the notes' derived keys (once per change of their rules) and the generated pages,
-        stage what this run changed and commit it; None when nothing changed."""
-        derived = self.derive_notes()
-        if derived:
-            message += (
-                f"\n\nError signatures and known-issue links derived anew for {derived} "
-                f"note{'' if derived == 1 else 's'} ({stamp(self.notes)})."
-            )
+        """Update the generated pages, stage what this run changed and commit it; None when nothing changed."""
         self.write_pages()
+        self._rendered.clear()
         if not self._changed:
             self._save_manifest()
             self._record_clean()
