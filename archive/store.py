@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from archive.backlinks import build_backlink_pages
 from archive.casefile import (
     CACHE_DIR,
     CLEAN_FILE,
@@ -42,7 +43,6 @@ from archive.casefile import (
     read_case_file,
     ticket_path,
 )
-from archive.backlinks import build_backlink_pages
 from archive.derived import derive_from_note, stamp, with_derived
 from archive.errors import ArchiveError, ArchiveLocked, LeakSuspected
 from archive.manifest import Manifest

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 from dataclasses import replace
 from pathlib import Path
 
@@ -17,14 +16,12 @@ from archive.render import render_ticket
 from archive.settings import NoteSettings
 from archive.signatures import signature
 from archive.store import Archive
+from exporter.jobs import run_export
 from redaction.models import RedactedComment
 from tests.cases import at, case, simple
+from tests.conftest import client_for, git
 
 ISSUE = "https://github.com/sourcegraph/sourcegraph/issues/46973"
-
-
-def git(path: Path, *args: str) -> str:
-    return subprocess.run(["git", "-C", str(path), *args], capture_output=True, text=True, check=True).stdout
 
 
 def with_note(ticket, text: str):
@@ -276,9 +273,6 @@ def test_a_fresh_archive_records_the_stamp_with_its_first_notes_and_never_reread
 
 
 def test_a_nightly_export_of_one_new_case_touches_its_file_and_its_pages_only(fake, redactor, tmp_path: Path) -> None:
-    from exporter.jobs import run_export
-    from tests.conftest import client_for
-
     archive = Archive(tmp_path / "archive")
     with client_for(fake) as client:
         run_export(client, redactor, archive)

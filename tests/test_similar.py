@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -12,13 +11,10 @@ from archive.errors import CaseNotFound
 from archive.similar import similar_cases
 from archive.signatures import signature
 from archive.store import Archive
+from tests.cases import at, simple
+from tests.conftest import git
 from tests.test_cli import run_cli
 from tests.test_knowledge import cases, export
-from tests.cases import at, simple
-
-
-def git(path: Path, *args: str) -> str:
-    return subprocess.run(["git", "-C", str(path), *args], capture_output=True, text=True, check=True).stdout
 
 
 @pytest.fixture
