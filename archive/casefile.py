@@ -2,6 +2,7 @@
 
     tickets/YYYY/MM/<id>.md             one case note per ticket, by the month it was created
     README.md, versions/, services/     generated pages (archive.pages)
+    signatures/, issues/, jira/         generated backlink pages (archive.backlinks)
     .ticket-archive/state.json          the run state (archive.state), committed with the notes
     .ticket-archive/run.lock            the run lock (archive.store), never committed
     .ticket-archive/cache/              caches rebuilt from the notes, never committed:
@@ -24,12 +25,18 @@ from typing import Any, Mapping
 
 from archive.errors import RenderError
 from archive.header import FlowMap, dump_header, split_header
+from archive.references import ISSUE_REF, JIRA_KEY
+from archive.signatures import SIGNATURE
 
 TICKETS_DIR = "tickets"
 TICKET_FILES = f"{TICKETS_DIR}/*/*/*.md"  # a glob, relative to the archive
 README = "README.md"
 VERSIONS_DIR = "versions"
 SERVICES_DIR = "services"
+SIGNATURES_DIR = "signatures"
+ISSUES_DIR = "issues"
+JIRA_DIR = "jira"
+PAGE_DIRS = (VERSIONS_DIR, SERVICES_DIR, SIGNATURES_DIR, ISSUES_DIR, JIRA_DIR)
 STATE_DIR = ".ticket-archive"
 STATE_FILE = f"{STATE_DIR}/state.json"
 LOCK_FILE = f"{STATE_DIR}/run.lock"
@@ -62,6 +69,23 @@ def ticket_path(ticket_id: int, created_at: datetime) -> str:
     return f"{TICKETS_DIR}/{created_at.year:04d}/{created_at.month:02d}/{ticket_id}.md"
 
 
+def signature_file(signature: str) -> str:
+    """The page of one error signature (archive.backlinks); `signature` matches archive.signatures.SIGNATURE."""
+    return f"{SIGNATURES_DIR}/{signature}.md"
+
+
+def issue_file(ref: str) -> str:
+    """The page of one known issue: `owner/repo#12` -> issues/owner/repo/12.md, a GitLab `!12` -> mr-12.md.
+
+    `ref` matches archive.references.ISSUE_REF, which keeps it inside issues/."""
+    place, kind, number = re.split(r"([#!])", ref)
+    return f"{ISSUES_DIR}/{place}/{'mr-' if kind == '!' else ''}{number}.md"
+
+
+def jira_file(key: str) -> str:
+    return f"{JIRA_DIR}/{key}.md"
+
+
 @dataclass(frozen=True)
 class Header:
     """A case note's frontmatter, field by field in the order the keys are written."""
@@ -83,6 +107,11 @@ class Header:
     versions: tuple[str, ...] = ()
     services: tuple[str, ...] = ()
     errors: tuple[str, ...] = ()
+    # Derived from the note's own text (archive.derived): error signatures, known-issue references,
+    # and Jira keys (None: no Jira project configured, no key).
+    signatures: tuple[str, ...] = ()
+    issues: tuple[str, ...] = ()
+    jira: tuple[str, ...] | None = None
     keywords: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     comments: int = 0
@@ -114,6 +143,7 @@ class Header:
                 "versions": list(self.versions),
                 "services": list(self.services),
                 "errors": list(self.errors),
+                **derived_keys(self.signatures, self.issues, self.jira),
                 "keywords": list(self.keywords),
                 "tags": list(self.tags),
                 "comments": self.comments,
@@ -126,6 +156,17 @@ class Header:
             redaction["versions"] = FlowMap(self.redaction_versions)
         meta["redaction"] = redaction
         return dump_header(meta)
+
+
+DERIVED_KEYS = ("signatures", "issues", "jira")
+
+
+def derived_keys(signatures: tuple[str, ...], issues: tuple[str, ...], jira: tuple[str, ...] | None) -> dict[str, Any]:
+    """The frontmatter keys derived from a note's text, in the order they follow `errors:`."""
+    keys: dict[str, Any] = {"signatures": list(signatures), "issues": list(issues)}
+    if jira is not None:
+        keys["jira"] = list(jira)
+    return keys
 
 
 @dataclass(frozen=True)
@@ -188,6 +229,9 @@ def read_case_file(path: str, text: str) -> CaseFile:
         versions=tuple(v for v in map(_version, _items(meta.get("versions"))) if v),
         services=tuple(s for s in map(_name, _items(meta.get("services"))) if s),
         errors=_items(meta.get("errors")),
+        signatures=tuple(s for s in _items(meta.get("signatures")) if SIGNATURE.match(s)),
+        issues=tuple(i for i in _items(meta.get("issues")) if ISSUE_REF.match(i)),
+        jira=tuple(k for k in _items(meta.get("jira")) if JIRA_KEY.match(k)) if "jira" in meta else None,
         keywords=_items(meta.get("keywords")),
         tags=_items(meta.get("tags")),
         comments=_int(meta.get("comments")) or 0,

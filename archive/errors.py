@@ -5,6 +5,7 @@
      │    └── PushRejected         the remote refused the push; the local commit is kept
      ├── RenderError               a redacted ticket cannot be rendered
      ├── LeakSuspected             the rendered file still looks like it holds customer data; withheld
+     ├── CaseNotFound              `similar` was asked about a ticket the archive does not hold (exit 2)
      └── ArchiveLocked             another run holds the archive's lock (exit 7)
 """
 
@@ -33,6 +34,10 @@ class LeakSuspected(ArchiveError):
     def __init__(self, message: str, suspects: tuple[object, ...] = ()) -> None:
         super().__init__(message)
         self.suspects = suspects
+
+
+class CaseNotFound(ArchiveError):
+    pass
 
 
 class ArchiveLocked(ArchiveError):

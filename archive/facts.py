@@ -129,8 +129,15 @@ _ERR_KV = re.compile(r"""\b(?:err|error|exception)=("(?:[^"\\]|\\.)*"|'[^']*'|\S
 _KV = re.compile(r"""\s*\b[\w.]+=(?:"(?:[^"\\]|\\.)*"|'[^']*'|\S+)""")
 _PANICKED = re.compile(r"panicked at '(.{1,300}?)'")
 _PREFIXED = re.compile(
-    r"^\s*(?:error|fatal|panic|exception|caused by|[A-Za-z_.$]*(?:Error|Exception)):\s+\S", re.IGNORECASE
+    r"^\s*(?:error|fatal(?: error)?|panic|exception|caused by|[A-Za-z_.$]*(?:Error|Exception)):\s+\S", re.IGNORECASE
 )
+# `kubectl describe` and `kubectl get events`: a Warning, its reason, columns two spaces apart, the message last.
+_K8S_WARNING = re.compile(r"^\s*(?:\S+\s+)?Warning\s+(?P<reason>[A-Z][A-Za-z]+)\s{2,}(?P<rest>\S.*?)\s*$")
+# An access log's request and a 4xx/5xx status (nginx, Apache, ingress-nginx), and an HTTP status line.
+_ACCESS_LOG = re.compile(
+    r'"(?P<method>GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) (?P<path>[^\s"?]+)[^\s"]* HTTP/[\d.]+" (?P<status>[45]\d\d)\b'
+)
+_STATUS_LINE = re.compile(r"^\s*(?:< )?HTTP/[\d.]+ (?P<status>[45]\d\d)(?: (?P<reason>[A-Za-z][A-Za-z -]*[a-z]))?\s*$")
 _LOGFMT = re.compile(r"""(?:^|\s)(?:level|lvl|severity)=["']?(?:error|eror|err|crit|critical|fatal|panic)\b""", re.I)
 _LOGFMT_MSG = re.compile(r"""(?:^|\s)(?:msg|message)=("(?:[^"\\]|\\.)*"|\S+)""")
 _JSON_LOG = re.compile(r'"(?:level|severity)"\s*:\s*"(?:error|fatal|critical|panic)"', re.IGNORECASE)
@@ -182,6 +189,21 @@ def _line_error(line: str) -> str | None:
         msg, err = _JSON_MSG.search(line), _JSON_ERR.search(line)
         parts = [m.group(1) for m in (msg, err) if m]
         return ": ".join(parts) or None
+    return _event_or_http_error(line)
+
+
+def _event_or_http_error(line: str) -> str | None:
+    """A Kubernetes Warning event as `Reason: message`; an HTTP error as `HTTP 502 on GET /path` or `HTTP 502 Bad Gateway`."""
+    event = _K8S_WARNING.match(line)
+    if event:
+        message = re.split(r"\s{2,}", event.group("rest"))[-1]
+        return f"{event.group('reason')}: {message}"
+    request = _ACCESS_LOG.search(line)
+    if request:
+        return f"HTTP {request.group('status')} on {request.group('method')} {request.group('path')}"
+    status = _STATUS_LINE.match(line)
+    if status:
+        return " ".join(p for p in ("HTTP", status.group("status"), status.group("reason")) if p)
     return None
 
 

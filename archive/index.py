@@ -15,9 +15,10 @@ blindly:
 - a missing, unreadable, corrupt or older-schema index is rebuilt from scratch,
   into a temp file that replaces the old one, so readers never see half an index.
 
-One table per concern: `docs` (one row per file: its stat, hash and the
-ticket's filterable fields), `facets` (versions, services and keywords, for
-exact filters), `dirs` (the directory signatures), `fts` (title, conversation and metadata text, FTS5 with the
+One table per concern: `docs` (one row per file: its stat, hash, the
+ticket's filterable fields and, as JSON, the facts `similar` and `report` read),
+`facets` (versions, services, keywords, signatures, issues and Jira keys, for
+exact filters and for finding the cases that share one), `dirs` (the directory signatures), `fts` (title, conversation and metadata text, FTS5 with the
 unicode61 tokenizer: `gitserver-0` is indexed as the two tokens gitserver, 0,
 and the query side turns `gitserver-0` into that phrase; see archive.query).
 Each file is read by `archive.casefile.read_case_file`, as the pages read it;
@@ -40,8 +41,9 @@ from typing import Any, Callable, Iterable, TypeVar
 from archive.casefile import INDEX_FILE, STATE_DIR, TICKETS_DIR, CaseFile, read_case_file, scalar_text
 from archive.errors import ArchiveError
 from archive.facts import version_key
+from archive.manifest import first_line
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 # Title hits weigh most, then tags/versions/fields, then the conversation.
 RANK = "bm25(10.0, 1.0, 3.0)"
 RACY_NS = 2_000_000_000
@@ -61,7 +63,11 @@ CREATE TABLE docs (
     sort_at TEXT NOT NULL,
     url TEXT,
     versions TEXT NOT NULL,
-    services TEXT NOT NULL
+    services TEXT NOT NULL,
+    created_at TEXT,
+    version TEXT,
+    deployment TEXT,
+    facts TEXT NOT NULL
 );
 CREATE INDEX docs_by_date ON docs (sort_at DESC, ticket_id DESC);
 CREATE TABLE facets (
@@ -116,6 +122,13 @@ class _Doc:
     keywords: tuple[str, ...]
     body: str
     meta: str
+    created_at: str | None = None
+    version: str | None = None
+    deployment: str | None = None
+    signatures: tuple[str, ...] = ()
+    issues: tuple[str, ...] = ()
+    jira: tuple[str, ...] = ()
+    facts: str = "{}"  # JSON: errors, custom fields, the resolution's first line, keywords (see `facts_of`)
 
 
 def _document(case: CaseFile) -> _Doc:
@@ -143,7 +156,25 @@ def _document(case: CaseFile) -> _Doc:
         keywords=tuple(sorted({k.strip().lower() for k in (*header.keywords, *header.tags)} - {""})),
         body=conversation,
         meta="\n".join(lines),
+        created_at=header.created_at,
+        version=header.version,
+        deployment=header.deployment,
+        signatures=header.signatures,
+        issues=header.issues,
+        jira=header.jira or (),
+        facts=json.dumps(facts_of(case), ensure_ascii=False, sort_keys=True),
     )
+
+
+def facts_of(case: CaseFile) -> dict[str, Any]:
+    """What `similar` and `report` read of a case besides the columns: errors, custom fields, resolution, keywords."""
+    resolution = case.section("Resolution")
+    return {
+        "errors": list(case.header.errors),
+        "fields": dict(case.header.fields),
+        "resolution": first_line(resolution) if resolution is not None else None,
+        "keywords": sorted({k.strip().lower() for k in case.header.keywords} - {""}),
+    }
 
 
 def _meta_lines(key: str, value: Any) -> list[str]:
@@ -408,10 +439,12 @@ class SearchIndex:
             stats.added += 1
         cursor = db.execute(
             "INSERT INTO docs (path, size, mtime_ns, sha256, ticket_id, title, status, solved_at, sort_at, url,"
-            " versions, services) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " versions, services, created_at, version, deployment, facts)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 relpath, st[0], st[1], sha, doc.ticket_id, doc.title, doc.status, doc.solved_at, doc.sort_at, doc.url,
-                json.dumps(doc.versions), json.dumps(doc.services),
+                json.dumps(doc.versions), json.dumps(doc.services), doc.created_at, doc.version, doc.deployment,
+                doc.facts,
             ),
         )
         rowid = cursor.lastrowid
@@ -422,7 +455,10 @@ class SearchIndex:
             "INSERT OR IGNORE INTO facets (kind, value, doc) VALUES (?, ?, ?)",
             [("version", v, rowid) for v in doc.versions]
             + [("service", s, rowid) for s in doc.services]
-            + [("keyword", k, rowid) for k in doc.keywords],
+            + [("keyword", k, rowid) for k in doc.keywords]
+            + [("signature", v, rowid) for v in doc.signatures]
+            + [("issue", v, rowid) for v in doc.issues]
+            + [("jira", v, rowid) for v in doc.jira],
         )
 
     @staticmethod

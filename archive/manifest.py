@@ -23,7 +23,7 @@ from archive.casefile import MANIFEST_FILE, TICKET_FILES, CaseFile, read_case_fi
 
 log = logging.getLogger("ticket_archive.archive")
 
-FORMAT = 1
+FORMAT = 2
 RESOLUTION_CHARS = 200
 
 
@@ -39,6 +39,10 @@ class Entry:
     deployment: str | None
     errors: tuple[str, ...]
     resolution: str | None  # its first line, shortened
+    created: str | None = None  # YYYY-MM-DD
+    signatures: tuple[str, ...] = ()
+    issues: tuple[str, ...] = ()
+    jira: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         # Field by field: dataclasses.asdict deep-copies, which is most of a 10,000-entry dump.
@@ -57,6 +61,10 @@ class Entry:
             deployment=data.get("deployment"),
             errors=tuple(data.get("errors") or ()),
             resolution=data.get("resolution"),
+            created=data.get("created"),
+            signatures=tuple(data.get("signatures") or ()),
+            issues=tuple(data.get("issues") or ()),
+            jira=tuple(data.get("jira") or ()),
         )
 
 
@@ -94,6 +102,10 @@ def entry_of(case: CaseFile) -> Entry | None:
         deployment=header.deployment,
         errors=header.errors,
         resolution=first_line(resolution) if resolution is not None else None,
+        created=header.created_at[:10] if header.created_at else None,
+        signatures=header.signatures,
+        issues=header.issues,
+        jira=header.jira or (),
     )
 
 

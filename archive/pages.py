@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Iterable
 
-from archive.casefile import README, SERVICES_DIR, VERSIONS_DIR
+from archive.casefile import ISSUES_DIR, JIRA_DIR, README, SERVICES_DIR, SIGNATURES_DIR, TICKETS_DIR, VERSIONS_DIR, issue_file, jira_file
 from archive.facts import major_minor, version_key
 from archive.manifest import Entry
 from archive.render import clean_text
@@ -58,7 +58,16 @@ def _newest_first(entries: Iterable[Entry]) -> list[Entry]:
     return sorted(entries, key=lambda e: (e.solved or "", e.id), reverse=True)
 
 
-def _list_page(heading: str, intro: str, query: SourcegraphQuery, cases: list[Entry], repo: str | None) -> bytes:
+def _list_page(
+    heading: str,
+    intro: str,
+    query: SourcegraphQuery,
+    cases: list[Entry],
+    repo: str | None,
+    more: Iterable[str] = (),
+    up: str = "../",
+) -> bytes:
+    """A page listing cases, newest first; `up` leads from the page's folder to the archive's root."""
     shown = _newest_first(cases)[:MAX_PAGE_CASES]
     lines = [
         f"# {heading}",
@@ -71,11 +80,30 @@ def _list_page(heading: str, intro: str, query: SourcegraphQuery, cases: list[En
         "",
         f"_{GENERATED}_",
         "",
-        *(_case_line(e) for e in shown),
+        *(_case_line(e, up) for e in shown),
     ]
     if len(cases) > len(shown):
         lines += ["", f"_… and {len(cases) - len(shown)} older cases: the query above finds them all._"]
+    lines += more
     return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def cited_issues(cases: Iterable[Entry], up: str = "../") -> list[str]:
+    """A version page's section: each known issue and Jira key its cases cite, with those cases' links."""
+    cited: dict[tuple[int, str], list[Entry]] = {}
+    for entry in cases:
+        for ref in entry.issues:
+            cited.setdefault((0, ref), []).append(entry)
+        for key in entry.jira:
+            cited.setdefault((1, key), []).append(entry)
+    if not cited:
+        return []
+    lines = ["", "## Known issues its cases cite", ""]
+    for (kind, value), found in sorted(cited.items(), key=lambda i: (-len(i[1]), i[0])):
+        page = issue_file(value) if kind == 0 else jira_file(value)
+        links = ", ".join(f"[#{e.id}]({up}{e.path})" for e in _newest_first(found))
+        lines.append(f"- [{value}]({up}{page}) — {_cases(len(found))}: {links}")
+    return lines
 
 
 def service_file(name: str) -> str:
@@ -89,13 +117,25 @@ def version_file(minor: str) -> str:
 def version_page(minor: str, cases: list[Entry], repo: str | None = None) -> bytes:
     """The known issues of one major.minor version: `cases` are the entries reported on it."""
     intro = f"The known issues of {minor}: {_cases(len(cases))} reported on {minor}.x, newest first."
-    return _list_page(f"Known issues: {minor}", intro, reported_on(minor), cases, repo)
+    return _list_page(f"Known issues: {minor}", intro, reported_on(minor), cases, repo, cited_issues(cases))
 
 
 def service_page(name: str, cases: list[Entry], repo: str | None = None) -> bytes:
     """The cases that name one service."""
     intro = f"{_cases(len(cases)).capitalize()} that name {name}, newest first."
     return _list_page(f"Cases: {name}", intro, naming_service(name), cases, repo)
+
+
+def _across_cases(entries: list[Entry]) -> str:
+    """The README's line on what connects cases: error signatures and known issues (archive.backlinks)."""
+    signatures = {s for e in entries for s in e.signatures}
+    issues = {i for e in entries for i in e.issues}
+    jira = {k for e in entries for k in e.jira}
+    line = (
+        f"- **Across cases:** [{len(signatures)} error signatures]({SIGNATURES_DIR}/README.md) · "
+        f"[{len(issues)} known issues]({ISSUES_DIR}/README.md)"
+    )
+    return line + (f" · [{len(jira)} Jira issues]({JIRA_DIR}/README.md)" if jira else "")
 
 
 def readme(entries: list[Entry], settings: NoteSettings, repo: str | None) -> bytes:
@@ -131,6 +171,7 @@ def readme(entries: list[Entry], settings: NoteSettings, repo: str | None) -> by
             lines.append(
                 "- **By service:** " + " · ".join(f"[{s}]({service_file(s)}) {services[s]}" for s in sorted(services))
             )
+        lines.append(_across_cases(entries))
     else:
         lines.append("- No cases yet.")
     lines += [

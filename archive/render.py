@@ -37,6 +37,7 @@ import yaml
 
 from archive import facts
 from archive.casefile import Header, format_utc
+from archive.derived import derive
 from archive.errors import RenderError
 from archive.limits import Trim, trim_text, trims, within_bounds
 from archive.settings import NoteSettings
@@ -220,7 +221,10 @@ def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def header(ticket: RedactedTicket, case: CaseFacts, settings: NoteSettings = DEFAULT) -> Header:
+def header(
+    ticket: RedactedTicket, case: CaseFacts, settings: NoteSettings = DEFAULT, body_text: str | None = None
+) -> Header:
+    """The frontmatter; its derived keys come from `body_text`, the body it goes with (default: at the first trim)."""
     if ticket.organization is not None and not _PSEUDONYM.match(ticket.organization):
         raise RenderError(
             f"ticket {ticket.id}: organization must be a keyed pseudonym such as org-3f9a1c0b2d4e; "
@@ -232,6 +236,10 @@ def header(ticket: RedactedTicket, case: CaseFacts, settings: NoteSettings = DEF
         for title, value in ticket.custom_fields
         if (wanted is None or title.casefold() in wanted) and value.strip()
     }
+    if body_text is None:
+        body_text = "\n" + body(ticket, case, trims(settings)[0])
+    # As archive.derived.derive_from_note reads the written note: its errors, body and fields.
+    derived = derive(case.errors, [body_text, *fields.values()], settings)
     return Header(
         id=ticket.id,
         title=ticket.title,
@@ -250,6 +258,9 @@ def header(ticket: RedactedTicket, case: CaseFacts, settings: NoteSettings = DEF
         versions=tuple(case.versions),
         services=tuple(case.services),
         errors=tuple(sorted(case.errors)),
+        signatures=derived.signatures,
+        issues=derived.issues,
+        jira=derived.jira,
         keywords=tuple(case.keywords),
         tags=tuple(sorted(set(ticket.tags))),
         comments=len(ticket.comments),
@@ -327,13 +338,17 @@ def render_ticket(ticket: RedactedTicket, settings: NoteSettings | None = None) 
     settings = settings or DEFAULT
     try:
         case = case_facts(ticket, settings)
-        frontmatter = header(ticket, case, settings).dump()
-    except RenderError:
-        raise
-    except (yaml.YAMLError, ValueError, TypeError, RecursionError) as exc:
+    except (ValueError, TypeError, RecursionError) as exc:
         raise RenderError(f"ticket {ticket.id}: cannot render ({type(exc).__name__})") from None
     for trim in trims(settings):
-        text = f"{frontmatter}\n{body(ticket, case, trim)}"
+        text = body(ticket, case, trim)
+        try:
+            frontmatter = header(ticket, case, settings, "\n" + text).dump()
+        except RenderError:
+            raise
+        except (yaml.YAMLError, ValueError, TypeError, RecursionError) as exc:
+            raise RenderError(f"ticket {ticket.id}: cannot render ({type(exc).__name__})") from None
+        text = f"{frontmatter}\n{text}"
         if within_bounds(text, settings):
             return text.encode("utf-8")
     raise RenderError(

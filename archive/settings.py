@@ -47,3 +47,12 @@ class NoteSettings:
     # (github.com/acme/support-cases); None derives it from the `origin` remote.
     sourcegraph_repo: str | None = None
     search_context: str = "support-cases"
+    # Known issues: GitHub and GitLab issue and pull/merge request links of these organisations
+    # (the first part of a repository's path) become a case's `issues:`; see archive.references.
+    issue_orgs: tuple[str, ...] = ("sourcegraph",)
+    # Jira project keys whose issue keys (SG-123) become `jira:`; with none, notes have no `jira:` key.
+    jira_projects: tuple[str, ...] = ()
+    # The Jira site the jira/ pages link to (https://acme.atlassian.net); None links nowhere.
+    jira_url: str | None = None
+    # Custom fields (by Zendesk title) whose true value says a case needed engineering (`report`).
+    escalation_fields: tuple[str, ...] = ("Escalated to engineering",)

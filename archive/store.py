@@ -4,8 +4,11 @@ Files are written atomically (temp file in the same directory, fsync, rename)
 and only when their bytes change. The export state (the incremental cursor)
 lives in `.ticket-archive/state.json` and is committed together with the
 ticket files, so data and state never disagree. The generated pages (README.md,
-versions/, services/) are rebuilt from the manifest cache (archive.manifest)
-just before each commit and go into the same commit.
+versions/, services/, and the backlink pages signatures/, issues/, jira/) are
+rebuilt from the manifest cache (archive.manifest) just before each commit and
+go into the same commit. So does the one-time rewrite of every note's derived
+keys when the rules or settings they come from changed (`derive_notes`,
+archive.derived), which the export and backfill jobs ask for.
 """
 
 from __future__ import annotations
@@ -18,21 +21,29 @@ import time
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from archive.backlinks import build_backlink_pages
 from archive.casefile import (
     CACHE_DIR,
     CLEAN_FILE,
     GITIGNORE,
     GITIGNORE_FILE,
+    ISSUES_DIR,
+    JIRA_DIR,
     LOCK_FILE,
     MANIFEST_FILE,
+    PAGE_DIRS,
     README,
     SERVICES_DIR,
+    SIGNATURES_DIR,
     STATE_DIR,
     STATE_FILE,
+    TICKET_FILES,
     TICKETS_DIR,
     VERSIONS_DIR,
+    read_case_file,
     ticket_path,
 )
+from archive.derived import derive_from_note, stamp, with_derived
 from archive.errors import ArchiveError, ArchiveLocked, LeakSuspected
 from archive.manifest import Manifest
 from archive.pages import build_pages
@@ -52,6 +63,9 @@ _TEMP_FILES = (
     f"{TICKETS_DIR}/*/*/.*.tmp",
     f"{VERSIONS_DIR}/.*.tmp",
     f"{SERVICES_DIR}/.*.tmp",
+    f"{SIGNATURES_DIR}/.*.tmp",
+    f"{ISSUES_DIR}/**/.*.tmp",
+    f"{JIRA_DIR}/.*.tmp",
     f"{STATE_DIR}/.*.tmp",
     f"{CACHE_DIR}/.*.tmp",
 )
@@ -91,6 +105,7 @@ class Archive:
         self._manifest: Manifest | None = None  # loaded on first use
         self._locked_at: float | None = None  # time.time() when this process took the run lock
         self._dirtied = False  # this instance changed a file (and withdrew the clean record)
+        self._rendered: set[str] = set()  # case files rendered since the last commit (their derived keys are current)
 
     def open(self) -> "Archive":
         """Create the archive (a git repo) when missing; idempotent."""
@@ -109,7 +124,7 @@ class Archive:
         if not clean:
             # Files a killed run wrote but did not commit belong to the next commit.
             self._changed.update(
-                self.repo.uncommitted_paths(GITIGNORE_FILE, TICKETS_DIR, STATE_FILE, README, VERSIONS_DIR, SERVICES_DIR)
+                self.repo.uncommitted_paths(GITIGNORE_FILE, TICKETS_DIR, STATE_FILE, README, *PAGE_DIRS)
             )
         return self
 
@@ -194,6 +209,7 @@ class Archive:
                 raise LeakSuspected(f"{relpath} withheld: looks like a leak at {where}", suspects)
         manifest = self.manifest()
         changed = self._write(relpath, data)
+        self._rendered.add(relpath)
         if changed or relpath not in manifest.entries:
             manifest.put(relpath, data.decode("utf-8"))
         # A ticket whose created_at moved would otherwise exist twice.
@@ -227,15 +243,52 @@ class Archive:
         return self._manifest
 
     def write_pages(self) -> int:
-        """Write README.md, versions/*.md and services/*.md from the manifest; how many files changed."""
-        pages = build_pages(self.manifest().entries.values(), self.notes, self.sourcegraph_repo())
+        """Write README.md and the pages under versions/, services/, signatures/, issues/ and jira/
+        from the manifest; how many files changed."""
+        entries, repo = self.manifest().entries.values(), self.sourcegraph_repo()
+        pages = build_pages(entries, self.notes, repo)
+        pages.update(build_backlink_pages(entries, self.notes, repo))
         changed = sum(self._write(relpath, data) for relpath, data in sorted(pages.items()))
-        for folder in (VERSIONS_DIR, SERVICES_DIR):
-            for path in sorted((self.path / folder).glob("*.md")):
-                relpath = f"{folder}/{path.name}"
-                if relpath not in pages:
+        for folder in PAGE_DIRS:
+            for path in sorted((self.path / folder).rglob("*.md")):
+                relpath = path.relative_to(self.path).as_posix()
+                if relpath not in pages and not path.name.startswith("."):
                     self._remove(relpath)
                     changed += 1
+        return changed
+
+    def derive_notes(self) -> int:
+        """Bring every note's derived keys (signatures, issues, jira) up to the current rules and settings,
+        once: when the stamp in the run state differs. How many notes changed.
+
+        Reads only the notes' own text, never Zendesk; the state records the stamp for the next commit.
+        The export and backfill jobs call it before they commit, with the settings they render with."""
+        current = stamp(self.notes)
+        state = self.read_state()
+        if state.derived == current:
+            return 0
+        changed = 0
+        notes = 0
+        for path in sorted(self.path.glob(TICKET_FILES)):
+            relpath = path.relative_to(self.path).as_posix()
+            notes += 1
+            if relpath in self._rendered:
+                continue  # rendered by this run, by these rules
+            try:
+                text = path.read_text("utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+            case = read_case_file(relpath, text)
+            if not case.readable:
+                continue
+            updated = with_derived(text, derive_from_note(case, self.notes))
+            if updated != text:
+                self._write(relpath, updated.encode("utf-8"))
+                self.manifest().put(relpath, updated)
+                changed += 1
+        if notes or self._changed:
+            state.derived = current
+            self.write_state(state)
         return changed
 
     def sourcegraph_repo(self) -> str | None:
@@ -276,6 +329,7 @@ class Archive:
     def commit(self, message: str) -> str | None:
         """Update the generated pages, stage what this run changed and commit it; None when nothing changed."""
         self.write_pages()
+        self._rendered.clear()
         if not self._changed:
             self._save_manifest()
             self._record_clean()

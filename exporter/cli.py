@@ -15,8 +15,8 @@ and an exit code (the README's table says the same; tests/test_docs.py checks it
     8    Sourcegraph refused the access token or failed (`sourcegraph setup`, `check`)
     130  interrupted (Ctrl-C); nothing was committed by this run
 
-Each command imports what it runs, inside its function: `--help`, `search`
-and `forget` start without the Zendesk client, the jobs or Presidio and spaCy
+Each command imports what it runs, inside its function: `--help`, `search`,
+`similar`, `report` and `forget` start without the Zendesk client, the jobs or Presidio and spaCy
 (tests/test_layers.py holds that; scripts/bench_cli measures it).
 """
 
@@ -539,6 +539,85 @@ def search(
         snippet = Text.assemble(*((text, "bold yellow") if match else text for text, match in hit.fragments))
         table.add_row(str(hit.id or ""), Text(hit.title), ", ".join(hit.versions), (hit.solved_at or "")[:10], snippet)
     Console().print(table)
+
+
+@app.command()
+def similar(
+    ticket_id: Annotated[int, typer.Argument(help="The Zendesk ticket id of an archived case.", min=1)],
+    archive: ArchiveOption,
+    limit: Annotated[int, typer.Option(help="Show at most this many cases.", min=1)] = 5,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON object instead of a list.")] = False,
+    config: ConfigOption = None,
+    reindex: Annotated[bool, typer.Option("--reindex", help="Rebuild the search index from the ticket files.")] = False,
+) -> None:
+    """Find past cases like one case, offline, and say why each was chosen.
+
+    Ranks by shared error signatures, known issues, error words, services, version and text (the search index).
+
+    Example: ticket-archive similar 4242 --archive ./archive
+    """
+    import json
+
+    from archive.errors import CaseNotFound
+    from archive.similar import similar_cases
+    from exporter.settings_file import load_settings
+
+    with _errors():
+        settings = load_settings(config)
+        try:
+            result = similar_cases(archive, ticket_id, limit=limit, settings=settings.notes, reindex=reindex)
+        except CaseNotFound as exc:
+            raise _fail(EXIT_CONFIG, str(exc)) from None
+    if result.index.rebuilt:
+        typer.echo(f"search index built ({result.index.reason}, {result.index.files} files)", err=True)
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        return
+    typer.echo(f"Cases like #{result.case['id']} {result.case['title']} ({result.case['path']}):")
+    if not result.matches:
+        typer.echo("no similar cases", err=True)
+    for n, match in enumerate(result.matches, 1):
+        facts = [f"#{match.id}", match.version or "version unknown", f"solved {(match.solved_at or '')[:10] or '?'}"]
+        typer.echo(f"\n{n}. {match.title}  ({' · '.join(facts)} · score {match.score:.2f})")
+        typer.echo(f"   {match.path}" + (f"  {match.url}" if match.url else ""))
+        typer.echo(f"   why: {'; '.join(match.why())}")
+
+
+@app.command()
+def report(
+    archive: ArchiveOption,
+    since: Annotated[datetime, typer.Option(formats=DateFormats, help="First solved day, UTC (YYYY-MM-DD).")],
+    until: Annotated[datetime, typer.Option(formats=DateFormats, help="Last solved day, UTC, inclusive.")],
+    fmt: Annotated[str, typer.Option("--format", help="markdown (to paste) or json (the documented shape).")] = "markdown",
+    long_days: Annotated[
+        int, typer.Option("--long-days", min=1, help="A case open longer than this many days is listed.")
+    ] = 7,
+    config: ConfigOption = None,
+) -> None:
+    """The support retro report: cases solved in a period, time to resolution, engineering share, long cases, counts.
+
+    Each figure is shown next to the previous period of the same length. Computed from the archive's files.
+
+    Example: ticket-archive report --archive ./archive --since 2024-01-01 --until 2024-03-31
+    """
+    import json
+
+    from archive.report import retro_report
+    from exporter.settings_file import load_settings
+
+    if fmt not in ("markdown", "json"):
+        raise _fail(EXIT_CONFIG, f"--format is markdown or json, not {fmt!r}")
+    if until < since:
+        raise _fail(EXIT_CONFIG, "--until is before --since")
+    with _errors():
+        settings = load_settings(config)
+        result = retro_report(archive, since.date(), until.date(), long_days=long_days, settings=settings.notes)
+    if fmt == "json":
+        typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        return
+    from archive.report_markdown import report_markdown
+
+    typer.echo(report_markdown(result), nl=False)
 
 
 @app.command()

@@ -278,6 +278,10 @@ def _finish(
 ) -> RunSummary:
     summary.requests = client.stats.requests
     summary.retries = client.stats.retries
+    # Notes an older version wrote gain their signatures and known-issue links in this commit (archive.derived).
+    rederived = archive.derive_notes()
+    if rederived:
+        message += f"\n\nError signatures and known-issue links derived anew for {rederived} notes."
     summary.commit = archive.commit(message)
     if push:
         archive.push()

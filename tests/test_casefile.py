@@ -58,7 +58,7 @@ def test_header_dump_writes_the_keys_in_order_and_leaves_out_what_is_empty() -> 
     assert text == (
         "---\nid: 1\ntitle: t\nstatus: null\ncreated_at: '2023-04-03T09:30:00Z'\nupdated_at: null\nsolved_at: null\n"
         "url: null\npriority: null\ntype: null\nchannel: null\nproduct_area: null\ndeployment: null\nversion: null\n"
-        "versions: ['4.1']\nservices: []\nerrors: []\nkeywords: []\ntags: []\ncomments: 0\n"
+        "versions: ['4.1']\nservices: []\nerrors: []\nsignatures: []\nissues: []\nkeywords: []\ntags: []\ncomments: 0\n"
         "redaction:\n  counts: {EMAIL: 1}\n---\n"
     )
 

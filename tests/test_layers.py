@@ -3,7 +3,7 @@
 `lint-imports` checks the contracts in pyproject.toml ([tool.importlinter]):
 `redaction` imports neither `exporter` nor `archive`, `archive` imports no
 `exporter` and no unredacted record. The command line must start without
-Presidio or spaCy: `--help`, `search` and `forget` never redact.
+Presidio or spaCy: `--help`, `search`, `similar`, `report` and `forget` never redact.
 """
 
 from __future__ import annotations
@@ -52,6 +52,24 @@ for argv in (["--help"], ["forget", "7", "--archive", {archive!r}], ["search", "
         main()
     except SystemExit as exc:
         assert exc.code in (0, None), (argv, exc.code)
+"""
+    assert loaded_after("import sys\n" + code) == []
+
+
+def test_similar_and_report_load_no_ner(tmp_path: Path) -> None:
+    archive = str(tmp_path / "archive")
+    code = f"""
+from exporter.cli import main
+for argv, expected in (
+    (["forget", "7", "--archive", {archive!r}], 0),
+    (["report", "--archive", {archive!r}, "--since", "2024-01-01", "--until", "2024-01-31", "--format", "json"], 0),
+    (["similar", "7", "--archive", {archive!r}], 2),
+):
+    sys.argv = ["ticket-archive", *argv]
+    try:
+        main()
+    except SystemExit as exc:
+        assert (exc.code or 0) == expected, (argv, exc.code)
 """
     assert loaded_after("import sys\n" + code) == []
 

@@ -22,8 +22,8 @@ from tests.cases import HOSTILE_TITLES, at, case, check_golden
 
 KEYS = [
     "id", "title", "status", "created_at", "updated_at", "solved_at", "url", "priority", "type", "channel",
-    "organization", "product_area", "deployment", "version", "versions", "services", "errors", "keywords",
-    "tags", "comments", "fields", "redaction",
+    "organization", "product_area", "deployment", "version", "versions", "services", "errors", "signatures", "issues",
+    "keywords", "tags", "comments", "fields", "redaction",
 ]  # fmt: skip
 HEADING = re.compile(
     r"^### \d+\. \d{4}-\d\d-\d\d \d\d:\d\d UTC · (?:customer|agent) \S.* · (?:public|internal note)$"

@@ -78,6 +78,9 @@ class Dataset:
     hidden_metric_sets: set[int] = field(default_factory=set)
     unrecorded_solves: dict[int, int] = field(default_factory=dict)
     account_tickets: dict[str, int] = field(default_factory=dict)
+    # Ground truth, never served: each ticket's scenario (its file name without the order prefix).
+    # Tickets of one scenario are siblings: the same error on the same service (`similar` is measured on them).
+    scenarios: dict[int, str] = field(default_factory=dict)
 
     # -- ground truth -----------------------------------------------------
 

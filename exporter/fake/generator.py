@@ -126,6 +126,7 @@ def _generate(catalog: Catalog, rng: random.Random, count: int, seed: int, big_l
         hidden_metric_sets=corners.hidden_metric_sets,
         unrecorded_solves=corners.unrecorded_solves,
         account_tickets=corners.tickets,
+        scenarios={ids[i]: scenario_of[i].key for i in range(count)},
     )
     ds.planted = ledger.planted_in(ds)
     return ds
