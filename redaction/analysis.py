@@ -5,7 +5,10 @@ Three passes per batch (one ticket):
 1. Names: every text that wants NER is cut into pieces under spaCy's
    max_length (see `chunks`); all pieces go through one `nlp.pipe`, and each
    piece's entities are filtered by the NER policy and shifted back. The name
-   finder (`names`) adds the full names the small model misses.
+   finder (`names`) adds the full names the small model misses; the context
+   finder (`contexts`) the names and organizations that stand where names
+   stand, whatever the lists or the model say; the account finder
+   (`identifiers`) the user names inside paths, fields and namespaces.
 2. People: each name found gets an identity, and its parts become a
    deny-list for the whole ticket (`people`).
 3. Patterns: Presidio's AnalyzerEngine runs secrets, URLs/hosts, emails,
@@ -24,16 +27,21 @@ from typing import Sequence
 from presidio_analyzer import AnalyzerEngine
 
 from redaction.chunks import plan
+from redaction.contexts import ContextFinder
 from redaction.engine import LANGUAGE, LoadedSpacyNlpEngine, blank_artifacts
+from redaction.identifiers import AccountFinder
 from redaction.known import PERSON, KnownEntityRecognizer
 from redaction.models import Finding
-from redaction.names import NameFinder
-from redaction.ner import LABEL_MAPPING, NerPolicy
+from redaction.names import NameFinder, name_lists
+from redaction.ner import LABEL_MAPPING, NerPolicy, words_written_as_code
 from redaction.network import outside_allowed_links
-from redaction.people import People
+from redaction.people import People, name_words
 from redaction.recognizers import findings_from
 
 NAME_FINDER = "NameFinder"
+CONTEXT_FINDER = "NameContext"  # a place only names stand in: "Hi …,", "Signed-off-by: …"
+NAME_CUE = "NameCue"  # a word before what people do ("… said"): redacted where found, not spread on its own
+ACCOUNT_FINDER = "AccountFinder"
 NER_RECOGNIZER = "SpacyRecognizer"
 NER_SCORE = 0.85  # spaCy gives no per-entity confidence; Presidio's default for its NER
 
@@ -46,6 +54,8 @@ class TextAnalyzer:
         policy: NerPolicy,
         names: NameFinder,
         *,
+        places: ContextFinder | None = None,
+        accounts: AccountFinder | None = None,
         chunk_chars: int,
         overlap: int,
         batch_size: int,
@@ -55,6 +65,8 @@ class TextAnalyzer:
         self._nlp_engine = nlp_engine
         self._policy = policy
         self._names = names
+        self._places = places or ContextFinder()
+        self._accounts = accounts or AccountFinder()
         max_length = nlp_engine.get_nlp(LANGUAGE).max_length
         self._chunk_chars = min(chunk_chars, max_length - 1)
         self._overlap = overlap
@@ -67,11 +79,19 @@ class TextAnalyzer:
         found: list[list[Finding]] = [[] for _ in texts]
         policy = self._policy.with_kept_names(known.known.kept_names)
         self._ner_pass(texts, use_ner, policy, found)
-        names = self._names.with_blocked(known.known.kept_names)
+        kept = known.known.kept_names
+        names = self._names.with_blocked(kept)
+        places, accounts = self._places.with_blocked(kept), self._accounts.with_blocked(kept)
         for i, text in enumerate(texts):
             if use_ner[i] and text.strip():
                 found[i] += [Finding(PERSON, s, e, NAME_FINDER, 0.85) for s, e in names.find(text)]
-        found, propagated = People(known, names).identify(texts, found)
+                found[i] += [
+                    Finding(entity, s, e, CONTEXT_FINDER if sure else NAME_CUE, 0.9) for entity, s, e, sure in places.find(text)
+                ]
+                found[i] += [Finding(entity, s, e, ACCOUNT_FINDER, 0.9) for entity, s, e in accounts.find(text)]
+        _drop_code_words(texts, found)
+        people = People(known, names, confirming=frozenset({CONTEXT_FINDER, ACCOUNT_FINDER}))
+        found, propagated = people.identify(texts, found)
         for i, text in enumerate(texts):
             if text.strip():
                 found[i] = self._with_patterns(text, found[i], (known, propagated))
@@ -117,3 +137,27 @@ class TextAnalyzer:
         findings += ner
         return outside_allowed_links(findings, allowed)
 
+
+# Findings made from a word's shape or the model's guess, not from where the word stands.
+_GUESSES = frozenset({NER_RECOGNIZER, NAME_FINDER, NAME_CUE})
+
+
+def _drop_code_words(texts: Sequence[str], found: list[list[Finding]]) -> None:
+    """NER's persons with a word the same text also writes in lower case, as code or a package ("Blis").
+
+    A listed given name keeps its span ("Anna Blis"): a person's name in lower case is a user name."""
+    lists = name_lists()
+    for i, findings in enumerate(found):
+        spans = [f for f in findings if f.type == PERSON and f.recognizer in _GUESSES]
+        if not spans:
+            continue
+        code = words_written_as_code(texts[i])
+        drop = set()
+        for f in spans:
+            words = name_words(texts[i][f.start : f.end])
+            if all(w.islower() for w in words):
+                continue  # "ping tola": the lower-case word is the finding itself
+            if any(w.casefold() in code for w in words) and not any(lists.plain_first(w) for w in words):
+                drop.add(id(f))
+        if drop:
+            found[i] = [f for f in findings if id(f) not in drop]

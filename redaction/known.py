@@ -42,6 +42,10 @@ HOST = "HOST"
 # Digits may follow (`acme01`) but not precede.
 _START = r"(?:(?<![^\W_])|(?-i:(?<=[a-z])(?=[A-Z]))|(?<=%[0-9A-Fa-f]{2})|(?<=\\[nrt]))"
 _END = r"(?:(?![^\W\d_])|(?-i:(?<=[a-z])(?=[A-Z])))"
+# Edges of a name found in the text itself (not told by Zendesk): a word of prose or a part of a user name
+# (`marek` in `dev-marek`, `marek.nowak`), never a piece of a longer word or of code (`MinLen`, `len(x)`).
+_WORD_START = r"(?<!\w)"
+_WORD_END = r"(?![\w(])"
 NAME_GAP = r"[\s._-]{0,3}"
 _ORG_GAP = r"[\s._,&+-]{0,3}(?:(?:and|of|the)[\s._,&+-]{1,3})?"
 # Legal forms after a name: `Acme Corp.`, `Nordhavn Shipping A/S`, `Quantiva GmbH`, `Vireo B.V.`.
@@ -73,6 +77,8 @@ class Term:
     identity: str
     pattern: str  # regex source, matched case-insensitively
     bounded: bool = True  # wrap in word edges (_START/_END); phone patterns bring their own
+    # Word edges only (_WORD_START/_WORD_END): for names found in text, whose parts may be ordinary words.
+    words_only: bool = False
 
 
 def _fold(word: str) -> str:
@@ -258,11 +264,19 @@ class KnownEntityRecognizer(EntityRecognizer):
         ordered = sorted(known.terms, key=lambda t: len(t.pattern), reverse=True)
         self._terms = ordered
         # The word edges are tested once per position, not once per term: one alternation between them.
-        bounded = "|".join(f"(?P<t{i}>{t.pattern})" for i, t in enumerate(ordered) if t.bounded)
-        free = "|".join(f"(?P<t{i}>{t.pattern})" for i, t in enumerate(ordered) if not t.bounded)
+        def alternation(keep) -> str:
+            return "|".join(f"(?P<t{i}>{t.pattern})" for i, t in enumerate(ordered) if keep(t))
+
+        slugs = alternation(lambda t: t.bounded and not t.words_only)
+        words = alternation(lambda t: t.bounded and t.words_only)
+        free = alternation(lambda t: not t.bounded)
         self._regexes = [
             re.compile(source, re.IGNORECASE)
-            for source in (f"{_START}(?:{bounded}){_END}" if bounded else "", free)
+            for source in (
+                f"{_START}(?:{slugs}){_END}" if slugs else "",
+                f"{_WORD_START}(?:{words}){_WORD_END}" if words else "",
+                free,
+            )
             if source
         ]
         super().__init__(supported_entities=self.ENTITIES, name=name, supported_language="en")

@@ -12,7 +12,8 @@ survives:
   product or vocabulary word; a given name that is also an English word
   ("Grace", "Mark") counts only before a family name from the list that is not
   one ("Mark Chen" is a name, "Grace Period" is not); so does a capitalized
-  word on neither list ("Yevgenia Lindqvist");
+  word on neither list and of no language ("Yevgenia Lindqvist"), also before
+  another such word;
 - the next word must be capitalized, not a stop word, tool or vocabulary word,
   and either a family name from the list or not a common word ("Thandiwe King"
   is a name, "Maria Server" is not);
@@ -25,7 +26,6 @@ The lists come from Faker's person providers (see the files' headers).
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -33,6 +33,7 @@ from typing import Iterable, Iterator
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from redaction.english import fold, lexicon
 from redaction.vocabulary import COMMON_WORDS, NOT_NAME_WORDS, PRODUCT_WORDS, TECH_WORDS
 
 _DATA = Path(__file__).with_name("data")
@@ -52,11 +53,6 @@ _CANDIDATE = re.compile(
     r"(?<![^\W\d_])[^\W\d_a-z](?=[^\W\d_]*(?:['’\-][^\W\d_]+)*[ \t]{1,2}"
     r"(?:(?:" + "|".join(sorted(PARTICLES)) + r")[ \t]{1,2})*[^\W\d_a-z])"
 )
-
-
-def fold(word: str) -> str:
-    """Case- and accent-insensitive form: `José` and `jose` are one name."""
-    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c)).casefold()
 
 
 @dataclass(frozen=True)
@@ -161,7 +157,7 @@ class NameFinder:
             ends = [last_end] + [w[1] for w in words[j:k]]  # where each gap up to word k starts
             if not all(_GAP.fullmatch(text[e : w[0]]) for e, w in zip(ends, words[j : k + 1])):
                 break
-            if not self._surname(words[k][2], after_plain_first=plain and count == 1):
+            if not self._surname(words[k][2], after_plain_first=plain and count == 1, after_unknown=not listed):
                 break
             if count == 1 and not listed and self._lists.is_first(words[k][2]):
                 return None  # "Big Lukas Yilmaz": the name starts at the given name
@@ -183,15 +179,18 @@ class NameFinder:
             and folded not in COMMON_WORDS
             and folded not in lists.last_words
             and folded not in lists.first_words
+            and not lexicon().is_word(word)
         )
 
-    def _surname(self, word: str, after_plain_first: bool) -> bool:
+    def _surname(self, word: str, after_plain_first: bool, after_unknown: bool = False) -> bool:
         if not _capitalized(word) or self.blocked(word):
             return False
         lists = self._lists
+        if after_unknown and self._unknown_given(word) and not lists.is_first(word):
+            return True  # two words of no language in a row: "Yevgenia Lindqvist" whatever the lists say
         if after_plain_first:
             # After an unmistakable given name: any capitalized word that is not common, or a family name.
-            return lists.is_last(word) or (fold(word) not in COMMON_WORDS and fold(word) not in lists.first_words)
+            return lists.is_last(word) or (not lexicon().is_word(word) and fold(word) not in lists.first_words)
         return lists.plain_last(word)
 
 

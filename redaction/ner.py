@@ -21,8 +21,9 @@ from typing import Iterable
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from redaction.english import lexicon
 from redaction.names import WORD, NameLists, fold, name_lists
-from redaction.vocabulary import COMMON_WORDS, CORPORATE_ENDINGS, NOT_NAME_WORDS, PRODUCT_WORDS, TECH_WORDS
+from redaction.vocabulary import COMMON_WORDS, CORPORATE_ENDINGS, FOREIGN_FORMULAS, NOT_NAME_WORDS, PRODUCT_WORDS, TECH_WORDS
 
 PERSON = "PERSON"
 ORG = "ORG"
@@ -35,8 +36,9 @@ _LINE = re.compile(r"[^\n]+")
 _PUNCT = ".,;:!?()[]{}\"'`<>*|/\\"
 _ENDINGS = frozenset(e.strip(".") for e in CORPORATE_ENDINGS)
 _NAME_TOKEN = re.compile(r"^[^\W\d_]+(?:['’.\-][^\W\d_]*)*\.?$")
-# An upper-case letter inside a word, except in McDonald, MacKenzie, DeShawn, LeBlanc, O'Brien.
-_IDENTIFIER = re.compile(r"^(?!(?:Mc|Mac|De|Di|Da|Du|La|Le|Van|Von)[A-Z][a-z]+$).*[a-z][A-Z]")
+# An upper-case letter inside a word, except in McDonald, MacKenzie, DeShawn, LeBlanc, O'Brien; or two
+# capitals before small letters (MLflow, JSONschema); or a file name's extension (README.cn.md).
+_IDENTIFIER = re.compile(r"^(?!(?:Mc|Mac|De|Di|Da|Du|La|Le|Van|Von)[A-Z][a-z]+$).*[a-z][A-Z]|^[A-Z]{2,}[a-z]|\.[a-z]{2,}")
 # The word right before / after an NER span, on the same line, one or two spaces away.
 _PREVIOUS = re.compile(r"(?<![^\W\d_])(" + WORD.pattern + r")[ \t]{1,2}\Z")
 # A lower-case word and a space just before: a capitalized word here is not capitalized for starting a sentence.
@@ -100,8 +102,8 @@ class NerPolicy:
             return None  # WebhookListener, getUserName: code, not a name
         if not any(c[0].isupper() for c in cores):
             return None
-        if all(c.isupper() and len(c) > 1 for c in cores):
-            return None  # ERROR, WARN, SAML
+        if any(c.isupper() and len(c) > 1 for c in cores):
+            return None  # ERROR, WARN, SAML; "PII Recognizers": an acronym is no part of a name
         folded = [c.casefold() for c in cores]
         if any(f in self._never for f in folded):
             return None
@@ -109,7 +111,27 @@ class NerPolicy:
             return None
         if len(cores) == 1 and len(cores[0].rstrip(".")) < 2:
             return None
-        return self._extend(text, words[0][0], words[-1][1])
+        if self._ordinary(cores):
+            return None
+        start, end = words[0][0], words[-1][1]
+        if len(cores) == 1 and ((end < len(text) and text[end] == "(") or (start and text[start - 1] == ".")):
+            return None  # `Len(3)`, `annotated_types.Len`: code
+        return self._extend(text, start, end)
+
+    def _ordinary(self, cores: list[str]) -> bool:
+        """Ordinary words only ("Batch Changes", "Forbidden", "Danke"), unless a given name and a family name."""
+        lex, lists = lexicon(), self._lists
+        if not all(lex.is_word(c.rstrip(".")) for c in cores):
+            return False
+        if len(cores) == 1:
+            word = cores[0]
+            return (
+                not lists.is_first(word)
+                or fold(word) in COMMON_WORDS
+                or fold(word) in FOREIGN_FORMULAS
+                or lex.is_non_noun(word)
+            )
+        return not (lists.is_first(cores[0]) and lists.is_last(cores[-1]))
 
     def _extend(self, text: str, start: int, end: int) -> tuple[int, int]:
         """Take in a given name just before ("Beatriz" + NER's "Schmidt") or a family name just after."""
@@ -144,7 +166,9 @@ class NerPolicy:
 
     def _not_name(self, word: str) -> bool:
         folded = word.casefold()
-        return folded in NOT_NAME_WORDS or folded in self._never or not _NAME_TOKEN.match(word)
+        return (
+            folded in NOT_NAME_WORDS or folded in self._never or fold(word) in FOREIGN_FORMULAS or not _NAME_TOKEN.match(word)
+        )
 
     def _org(self, text: str, start: int, end: int) -> tuple[int, int] | None:
         words = self._words(text, start, end)
@@ -153,3 +177,18 @@ class NerPolicy:
         if not any(w[2][:1].isupper() and w[2].casefold() not in self._never for w in words[:-1]):
             return None
         return words[0][0], words[-1][1]
+
+
+_LOWER_WORD = re.compile(r"(?<![^\W\d_])[a-z][a-z]+(?![^\W\d_])")
+
+
+def words_written_as_code(text: str) -> frozenset[str]:
+    """Lower-case words outside e-mail addresses: `pip install blis`, `tidelift.com`, `len(x)`.
+
+    A word the text also writes this way is a product or a function ("Blis", "Len"), not a
+    person NER alone took it for; a person's name in lower case stands in an address."""
+    words: set[str] = set()
+    for token in text.split():
+        if "@" not in token:
+            words.update(_LOWER_WORD.findall(token))
+    return frozenset(words)

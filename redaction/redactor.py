@@ -25,6 +25,8 @@ from redaction.engine import LoadedSpacyNlpEngine, build_analyzer, library_versi
 from redaction.errors import RedactionError
 from redaction.known import KnownEntities, KnownEntityRecognizer
 from redaction.models import Finding, RedactedComment, RedactedTicket
+from redaction.contexts import ContextFinder
+from redaction.identifiers import AccountFinder
 from redaction.names import NameFinder
 from redaction.ner import NerPolicy
 from redaction.network import AllowList
@@ -59,6 +61,8 @@ class Redactor:
             nlp_engine,
             NerPolicy(self.settings.allow_terms),
             NameFinder(self.settings.allow_terms),
+            places=ContextFinder(self.settings.allow_terms),
+            accounts=AccountFinder(self.settings.allow_terms),
             chunk_chars=self.settings.ner_chunk_chars,
             overlap=self.settings.ner_overlap,
             batch_size=self.settings.ner_batch_size,

@@ -138,3 +138,22 @@ FREEMAIL_DOMAINS = frozenset(
     zoho.com fastmail.com yandex.com qq.com 163.com
     """.split()
 )
+
+# Greetings, thanks and closing formulas of the languages tickets arrive in (de, fr, es, it, nl, pl, pt,
+# sv, da, cs, hr), written here from each language's ordinary letter and chat conventions: the words that
+# open or close a message, never a name. Multi-word formulas are listed word by word.
+FOREIGN_FORMULAS = frozenset(
+    """
+    hallo moin servus guten morgen tag abend danke dankeschön vielen dank bitte grüße gruß grüsse gruss
+    liebe lieber sehr geehrte geehrter freundlichen beste herzliche viele leider
+    bonjour bonsoir salut merci beaucoup cordialement bien amicalement sincères salutations madame monsieur
+    hola buenos buenas días tardes noches gracias muchas saludos atentamente cordiales estimado estimada
+    ciao buongiorno buonasera grazie mille saluti cordiali distinti gentile egregio
+    hoi hallo goedemorgen goedemiddag dank bedankt groeten vriendelijke hartelijke beste geachte
+    cześć dzień dobry dziękuję dzięki pozdrawiam pozdrowienia serdecznie szanowny szanowna witam
+    olá oi bom dia boa tarde noite obrigado obrigada abraços cumprimentos atenciosamente prezado prezada
+    hej hejsa tack hälsningar vänliga mvh med venlig hilsen tak
+    ahoj dobrý den děkuji díky zdravím pozdravem
+    bok pozdrav hvala lijep poštovani srdačan
+    """.split()
+)

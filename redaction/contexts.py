@@ -1,0 +1,150 @@
+"""Names found by where they stand: the places in a support ticket that hold a person's or a company's name.
+
+A name list cannot know every name, and the small English model calls many
+unknown names an organization or nothing at all. But a ticket says where its
+names are: after a greeting ("Hi Karolin,"), under a sign-off ("Thanks,\\n
+Tymeo"), on a signature's first line, in a mail header ("From:", "… wrote:"),
+before a chat line's colon ("[09:12] Nikol:"), in a git trailer ("Author:",
+"Signed-off-by:"), after "my colleague" or "our CTO,", after "cc" or "@", and
+before what only people do ("… said", "… is out until Monday"). An
+organization stands before "'s security team", after "platform lead at" or
+"our parent company", and after a job title in a signature ("DevOps Lead |
+Prosegur").
+
+Each place is one compiled pattern (`places`), run once over the text. What
+stands there is a name when its words pass the place's test:
+
+- strong places (greetings, sign-offs, signatures, headers, chat, git,
+  "my colleague", cc/@): capitalized words that are no tool, vocabulary or
+  stop word, at least one of them a listed name or no ordinary word;
+- weak places (the verbs people do things with): the first word a listed
+  given name that is no common word, or no ordinary word at all;
+- chat places also take lower-case names ("thanks, marek", "[09:12] marek:"):
+  words of three letters or more that are listed names but no common word, or
+  no ordinary word of any language (`english`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable, Iterator
+
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from redaction.english import fold, lexicon
+from redaction.names import PARTICLES, WORD, NameLists, name_lists
+from redaction.places import COMPANY, PLACES, STRONG, WEAK, Place
+from redaction.vocabulary import COMMON_WORDS, FOREIGN_FORMULAS, NOT_NAME_WORDS, PRODUCT_WORDS, TECH_WORDS
+
+PERSON = "PERSON"
+ORG = "ORG"
+
+_INITIAL = re.compile(r"[^\W\d_]\.")
+_INNER_CAPITAL = re.compile(r"[a-z][A-Z]|^[A-Z]{2,}[a-z]")
+
+
+class ContextFinder:
+    """Names and organizations by where they stand (see the module docstring)."""
+
+    def __init__(self, blocked: Iterable[str] = (), lists: NameLists | None = None, places: tuple[Place, ...] = PLACES):
+        self._lists = lists or name_lists()
+        self._lexicon = lexicon()
+        self._places = places
+        told = frozenset(fold(b) for b in blocked)
+        self._never = told | TECH_WORDS | NOT_NAME_WORDS | PRODUCT_WORDS | FOREIGN_FORMULAS
+        # A company's name may hold what a person's may not ("Merks Labs", "Cecor Health Systems").
+        self._never_in_company = told | TECH_WORDS
+
+    def with_blocked(self, more: Iterable[str]) -> "ContextFinder":
+        finder = ContextFinder((), self._lists, self._places)
+        more = frozenset(fold(b) for b in more)
+        finder._never, finder._never_in_company = self._never | more, self._never_in_company | more
+        return finder
+
+    def find(self, text: str) -> Iterator[tuple[str, int, int, bool]]:
+        """(entity, start, end, sure) of every name and organization standing in a place for one.
+
+        `sure`: the place holds names only (a greeting, a header), so the name may recur anywhere."""
+        for place in self._places:
+            group = "org" if place.strength == COMPANY else "name"
+            for match in place.pattern.finditer(text):
+                span = self._take(text, match.start(group), match.end(group), place)
+                if span is not None:
+                    yield (ORG if place.strength == COMPANY else PERSON), span[0], span[1], place.strength != WEAK
+
+    def _take(self, text: str, start: int, end: int, place: Place) -> tuple[int, int] | None:
+        words = [(m.start(), m.end(), m.group()) for m in WORD.finditer(text, start, end)]
+        initial = None
+        if words and _INITIAL.match(text, words[0][0]) and words[0][1] - words[0][0] == 1:
+            initial, words = words[0][0], words[1:]  # "M. Horodecka": the initial goes with the family name
+        taken: list[tuple[int, int, str]] = []
+        if place.from_right:
+            words = self._right_part(words, place)
+        for s, e, word in words:
+            possessive = word.endswith(("'s", "’s"))
+            if possessive:
+                word, e = word[:-2], e - 2
+            if word in PARTICLES and taken:
+                continue
+            if not word or not self._fits(word, place, first=not taken):
+                break
+            taken.append((s, e, word))
+            if possessive:
+                break
+        if not taken or not (place.certain or self._names_someone(taken, place)):
+            return None
+        first = initial if initial is not None and words and taken[0][0] == words[0][0] else taken[0][0]
+        return first, taken[-1][1]
+
+    def _right_part(self, words: list[tuple[int, int, str]], place: Place) -> list[tuple[int, int, str]]:
+        """The words at the right end that could be a name ("Yesterday Marouan" → "Marouan")."""
+        at = len(words)
+        while at > 0 and self._fits(words[at - 1][2].removesuffix("'s").removesuffix("’s"), place, first=False):
+            at -= 1
+        # Then the leftmost of them that can start one.
+        while at < len(words) and not self._fits(words[at][2], place, first=True):
+            at += 1
+        return words[at:]
+
+    def _fits(self, word: str, place: Place, first: bool) -> bool:
+        folded = fold(word)
+        never = self._never_in_company if place.strength == COMPANY else self._never
+        if folded in never or (_INNER_CAPITAL.search(word) and place.strength != COMPANY):
+            return False
+        if folded in STOP_WORDS and not (place.strength == STRONG and word[:1].isupper() and self._lists.is_first(word)):
+            return False  # "Hi all", but "Hi Will,"
+        if word[:1].islower():
+            return place.lower and self._lower_name(word)
+        if len(word) > 1 and word.isupper() and place.strength != COMPANY:
+            return False
+        if place.strength == WEAK:
+            return self._plain(word) if first else self._lists.is_last(word) or not self._ordinary(word)
+        if place.strength == COMPANY:
+            # Company names are often words ("Krones", "Target"): only the most common ones are refused.
+            return not first or (fold(word) not in COMMON_WORDS and len(word) >= 3)
+        return True
+
+    def _names_someone(self, taken: list[tuple[int, int, str]], place: Place) -> bool:
+        if place.strength == COMPANY:
+            return len(taken[0][2]) >= 3
+        return any(self._listed(w) or not self._ordinary(w) for _, _, w in taken)
+
+    def _lower_name(self, word: str) -> bool:
+        if len(word) < 3 or not word.isalpha():
+            return False
+        folded = fold(word)
+        if self._listed(word):
+            return folded not in COMMON_WORDS and folded not in self._lists.first_words
+        return not self._lexicon.is_word(word)
+
+    def _plain(self, word: str) -> bool:
+        """A given name that is no common word ("Marek", "Anna"), or no ordinary word at all ("Tymeo")."""
+        if self._lists.is_first(word):
+            return fold(word) not in COMMON_WORDS and fold(word) not in self._lists.first_words
+        return not self._ordinary(word) and len(word) >= 3
+
+    def _listed(self, word: str) -> bool:
+        return self._lists.is_first(word) or self._lists.is_last(word)
+
+    def _ordinary(self, word: str) -> bool:
+        return self._lexicon.is_word(word) or fold(word) in COMMON_WORDS
