@@ -16,6 +16,8 @@ from typing import Iterator, List, Optional
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
+from redaction.credentials import find_contextual_credentials
+
 SECRET = "SECRET"
 
 _END = r"(?![A-Za-z0-9_])"
@@ -189,8 +191,9 @@ def looks_random(value: str, min_length: int = 20) -> bool:
         return False
     if "/" in core and all(_WORDY_PATH.match(p) for p in core.split("/") if p):
         return False
-    if any(len(part) >= 4 and part.isalpha() and part.islower() for part in _PARTS.split(core)):
-        return False  # sourcegraph-frontend-6c9d8b7f5-r2d2x, a_generated_name_2: identifiers
+    parts = _PARTS.split(core)
+    if any(len(part) >= 4 and part.isalpha() and part.islower() for part in parts) and max(map(len, parts)) < 32:
+        return False  # sourcegraph-frontend-6c9d8b7f5-r2d2x, a_generated_name_2: identifiers (not base64 with a `/strw`)
     has_upper = any(c.isupper() for c in core)
     has_lower = any(c.islower() for c in core)
     digits = sum(c.isdigit() for c in core)
@@ -254,6 +257,8 @@ class SecretRecognizer(EntityRecognizer):
         for match in _BLOB.finditer(text):
             if looks_random(match.group()):
                 yield match.start(), match.end(), 0.8, "high-entropy blob"
+        for start, end, why in find_contextual_credentials(text):
+            yield start, end, 0.9, why
 
     def find_certain(self, text: str) -> Iterator[tuple[int, int]]:
         """Credentials recognizable by shape alone (prefixes, key blocks): the post-redaction check."""
