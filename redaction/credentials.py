@@ -30,7 +30,8 @@ _SECRET_NAME = (
     r"[A-Za-z0-9_.-]*(?i:password|passwd|passphrase|pwd|secret|token|api[_-]?key|apikey|access[_-]?key"
     r"|private[_-]?key|credentials?|license[_-]?key)[A-Za-z0-9_.-]*"
 )
-_VALUE = r"""(?:"(?P<dq>[^"\n]{1,256})"|'(?P<sq>[^'\n]{1,256})'|(?P<bare>[^\s"'#,}{]{1,256}))"""
+# A bare value ends at a space, a quote, or YAML/JSON punctuation; `#` only starts a comment after a space.
+_VALUE = r"""(?:"(?P<dq>[^"\n]{1,256})"|'(?P<sq>[^'\n]{1,256})'|(?P<bare>[^\s"'#,}{][^\s"',}{]{0,255}))"""
 # `- name: DB_PASSWORD` then `value: ...` on the next line; `{"name": "DB_PASSWORD", "value": "..."}`.
 _ENV_ENTRY = re.compile(
     r"""(?:\bname|"name"|'name')[ \t]*[:=][ \t]*["']?""" + _SECRET_NAME + r"""["']?"""
