@@ -35,10 +35,9 @@ postcode alone names no one. HTTP reason phrases that read like a street
 from __future__ import annotations
 
 import re
-from typing import Iterator, List, Optional
+from typing import Iterator
 
-from presidio_analyzer import EntityRecognizer, RecognizerResult
-
+from redaction.detector import PatternDetector
 from redaction.wordsearch import LowerText, find_words
 
 ADDRESS = "ADDRESS"
@@ -61,16 +60,16 @@ _EN_WEAK = """
     camp canyon cyn cape cpe center ctr centers ctrs cliff clf cliffs clfs club clb common cmn commons cmns corner
     cor corners cors course crse cove cv coves cvs creek crk crest crst curve curv dale dam divide extension ext
     extensions exts fall falls fls ferry fry field fld fields flds flat flt flats flts ford frd fords forest frst
-    forge frg forges fork frk forks fort freeway garden gdn gateway gtwy glen gln glens green grn greens harbor hbr
+    forge frg forges fork frk forks fort garden gdn gateway gtwy glen gln glens green grn greens harbor hbr
     harbour harbors haven hvn hill hills hls inlet inlt island isle junction jct junctions key ky keys kys knoll knl
     knolls lake lk lakes lks land landing lndg light lgt lights loaf lock lck locks lodge ldg loop mall meadow mdw
     meadows mdws mill mills mission msn mount mt mountain mtn mountains neck nck orchard orch oval park parks pass
-    point pt points pts
-    passage psge path pike pine pne pines plain pln plains port prt ports prairie radial radl ramp ranch rnch rapid
+    passage psge path pike pine pne pines plain pln plains point pt points pts port prt ports prairie radial radl
+    ramp ranch rnch rapid
     rpd rapids rest rst ridge rdg ridges river riv route rte row rue run shoal shl shoals shore shr shores spring
     spg springs spur spurs station sta stream strm summit smt trace trce track trak trailer tunnel tunl union
     valley vly valleys view vw views village vlg villages ville vista vis walk walks wall way ways well wells
-    vale mead brow yard gate green end side
+    vale mead brow yard gate end side
 """
 _FR_TYPES = (
     r"rue|avenue|av\.|boulevard|bd\.?|bld|place|pl\.|all[ée]e|impasse|chemin|quai|cours|route|square|passage|voie"
@@ -312,26 +311,11 @@ def _street_line(text: str, start: int, end: int) -> Iterator[tuple[int, int, st
             return
 
 
-class AddressRecognizer(EntityRecognizer):
+class AddressRecognizer(PatternDetector):
     """Street lines → ADDRESS."""
 
-    def __init__(self) -> None:
-        super().__init__(supported_entities=[ADDRESS], name="AddressRecognizer", supported_language="en")
+    ENTITIES = (ADDRESS,)
 
-    def load(self) -> None:
-        pass
-
-    def analyze(self, text: str, entities: List[str], nlp_artifacts: Optional[object] = None) -> List[RecognizerResult]:
-        return [
-            RecognizerResult(
-                entity_type=ADDRESS,
-                start=start,
-                end=end,
-                score=0.8,
-                recognition_metadata={
-                    RecognizerResult.RECOGNIZER_NAME_KEY: f"{self.name}:{why}",
-                    RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-                },
-            )
-            for start, end, why in find_addresses(text)
-        ]
+    def find(self, text: str) -> Iterator[tuple[str, int, int, float, str]]:
+        for start, end, why in find_addresses(text):
+            yield ADDRESS, start, end, 0.8, why

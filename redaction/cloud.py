@@ -28,10 +28,9 @@ decides about them.
 from __future__ import annotations
 
 import re
-from typing import Iterable, Iterator, List, Optional
+from typing import Iterable, Iterator
 
-from presidio_analyzer import EntityRecognizer, RecognizerResult
-
+from redaction.detector import PatternDetector
 from redaction.wordsearch import LowerText
 
 STORAGE = "STORAGE"
@@ -142,20 +141,16 @@ _PROJECT_PATTERNS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = (
 )
 
 
-class CloudRecognizer(EntityRecognizer):
+class CloudRecognizer(PatternDetector):
     """Buckets and storage accounts → STORAGE; AWS account ids and GCP project ids → CLOUD_ACCOUNT."""
+
+    ENTITIES = (STORAGE, CLOUD_ACCOUNT)
 
     def __init__(self, public_names: Iterable[str] = ()):
         self._public = frozenset(n.lower() for n in public_names) | GOOGLE_PUBLIC_PROJECTS
-        super().__init__(supported_entities=[STORAGE, CLOUD_ACCOUNT], name="CloudRecognizer", supported_language="en")
+        super().__init__()
 
-    def load(self) -> None:
-        pass
-
-    def analyze(self, text: str, entities: List[str], nlp_artifacts: Optional[object] = None) -> List[RecognizerResult]:
-        return [self._result(entity, start, end, why) for entity, start, end, why in self.find(text)]
-
-    def find(self, text: str) -> Iterator[tuple[str, int, int, str]]:
+    def find(self, text: str) -> Iterator[tuple[str, int, int, float, str]]:
         source = LowerText(text)
         for entity, patterns in ((STORAGE, _STORAGE_PATTERNS), (CLOUD_ACCOUNT, _ACCOUNT_PATTERNS), (CLOUD_ACCOUNT, _PROJECT_PATTERNS)):
             for why, hints, pattern in patterns:
@@ -165,19 +160,7 @@ class CloudRecognizer(EntityRecognizer):
                     value = match.group("v")
                     if value.lower() in self._public or (why == "project variable" and not _project_like(value)):
                         continue
-                    yield entity, match.start("v"), match.end("v"), why
-
-    def _result(self, entity: str, start: int, end: int, why: str) -> RecognizerResult:
-        return RecognizerResult(
-            entity_type=entity,
-            start=start,
-            end=end,
-            score=0.9,
-            recognition_metadata={
-                RecognizerResult.RECOGNIZER_NAME_KEY: f"{self.name}:{why}",
-                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-            },
-        )
+                    yield entity, match.start("v"), match.end("v"), 0.9, why
 
 
 def _project_like(value: str) -> bool:

@@ -20,9 +20,9 @@ an order id as often as a Maestro card.
 from __future__ import annotations
 
 import re
-from typing import Iterator, List, Optional
+from typing import Iterator
 
-from presidio_analyzer import EntityRecognizer, RecognizerResult
+from redaction.detector import PatternDetector
 
 IBAN = "IBAN"
 CREDIT_CARD = "CREDIT_CARD"
@@ -119,28 +119,13 @@ def find_cards(text: str) -> Iterator[tuple[int, int]]:
             yield match.span()
 
 
-class FinanceRecognizer(EntityRecognizer):
+class FinanceRecognizer(PatternDetector):
     """IBANs → IBAN, payment card numbers → CREDIT_CARD."""
 
-    def __init__(self) -> None:
-        super().__init__(supported_entities=[IBAN, CREDIT_CARD], name="FinanceRecognizer", supported_language="en")
+    ENTITIES = (IBAN, CREDIT_CARD)
 
-    def load(self) -> None:
-        pass
-
-    def analyze(self, text: str, entities: List[str], nlp_artifacts: Optional[object] = None) -> List[RecognizerResult]:
-        results = [self._result(IBAN, start, end) for start, end in find_ibans(text)]
-        results += [self._result(CREDIT_CARD, start, end) for start, end in find_cards(text)]
-        return results
-
-    def _result(self, entity: str, start: int, end: int) -> RecognizerResult:
-        return RecognizerResult(
-            entity_type=entity,
-            start=start,
-            end=end,
-            score=1.0,
-            recognition_metadata={
-                RecognizerResult.RECOGNIZER_NAME_KEY: f"{self.name}:{entity.lower()}",
-                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-            },
-        )
+    def find(self, text: str) -> Iterator[tuple[str, int, int, float, str]]:
+        for start, end in find_ibans(text):
+            yield IBAN, start, end, 1.0, "iban"
+        for start, end in find_cards(text):
+            yield CREDIT_CARD, start, end, 1.0, "card"

@@ -23,9 +23,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable, Iterator, List, Optional
+from typing import Callable, Iterator
 
-from presidio_analyzer import EntityRecognizer, PatternRecognizer, RecognizerResult
+from presidio_analyzer import PatternRecognizer
 from presidio_analyzer.predefined_recognizers import (
     AuTfnRecognizer,
     CaSinRecognizer,
@@ -41,6 +41,7 @@ from presidio_analyzer.predefined_recognizers import (
     UsSsnRecognizer,
 )
 
+from redaction.detector import PatternDetector
 from redaction.wordsearch import LowerText
 
 NATIONAL_ID = "NATIONAL_ID"
@@ -196,26 +197,11 @@ def _named_before(text: str, start: int, context: re.Pattern[str]) -> bool:
     return False
 
 
-class NationalIdRecognizer(EntityRecognizer):
+class NationalIdRecognizer(PatternDetector):
     """Identity and tax numbers → NATIONAL_ID."""
 
-    def __init__(self) -> None:
-        super().__init__(supported_entities=[NATIONAL_ID], name="NationalIdRecognizer", supported_language="en")
+    ENTITIES = (NATIONAL_ID,)
 
-    def load(self) -> None:
-        pass
-
-    def analyze(self, text: str, entities: List[str], nlp_artifacts: Optional[object] = None) -> List[RecognizerResult]:
-        return [
-            RecognizerResult(
-                entity_type=NATIONAL_ID,
-                start=start,
-                end=end,
-                score=1.0,
-                recognition_metadata={
-                    RecognizerResult.RECOGNIZER_NAME_KEY: f"{self.name}:{kind}",
-                    RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-                },
-            )
-            for start, end, kind in find_national_ids(text)
-        ]
+    def find(self, text: str) -> Iterator[tuple[str, int, int, float, str]]:
+        for start, end, kind in find_national_ids(text):
+            yield NATIONAL_ID, start, end, 1.0, kind

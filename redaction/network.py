@@ -84,6 +84,10 @@ _HOST_RE = re.compile(
     r"(?![\w-]|\.[\w-]|\()"
 )
 _TRAILING = ".,;:!?'\"*_~"
+# The parts of a service endpoint's path, and those that may stand in a link kept whole.
+_PATH_PARTS = re.compile(r"[/?#&=]+")
+_SERVICE_PART = re.compile(r"^[a-z0-9][a-z0-9._~-]*$")
+_ID_LIKE = re.compile(r"\d{6}|[0-9a-f]{8}-|(?=[a-z]*\d)[0-9a-f]{12}")
 # Right before a file name: a path, or a command that takes files (`python deploy.py`, `cat notes.md`).
 _FILE_CONTEXT = re.compile(
     r"(?:[/\\]|(?i:\b(?:python[0-9.]*|py|pip|cat|less|more|vim?|nano|emacs|bash|sh|zsh|source|perl|ruby|node|deno|go|cargo"
@@ -120,12 +124,15 @@ class AllowList:
         self._services = frozenset(d.strip().lower().rstrip(".") for d in service_domains if d.strip())
 
     def allows(self, host: str) -> bool:
+        """On the list, or a public endpoint of a well-known service."""
+        return self.lists(host) or is_service_endpoint(host.lower().rstrip("."), self._services)
+
+    def lists(self, host: str) -> bool:
+        """On the list itself: every link to it is public, whatever its path."""
         host = host.lower().rstrip(".")
         if host in self._exact or (host.startswith("www.") and host[4:] in self._exact):
             return True
-        if any(host == w or host.endswith("." + w) for w in self._wildcard):
-            return True
-        return is_service_endpoint(host, self._services)
+        return any(host == w or host.endswith("." + w) for w in self._wildcard)
 
 
 def public_suffix(host: str) -> str:
@@ -214,6 +221,12 @@ def _part_of_allowed_link(f: Finding, allowed: Sequence[tuple[int, int]]) -> boo
     return any(s <= f.start and f.end <= e for s, e in allowed)
 
 
+def _service_path(rest: str) -> bool:
+    """A path (query, fragment) of lower-case words and versions only: `/oauth2/v2.0/token`, not `/<tenant id>/`."""
+    parts = [p for p in _PATH_PARTS.split(rest) if p]
+    return all(_SERVICE_PART.match(p) and not _ID_LIKE.search(p) for p in parts)
+
+
 def _without(start: int, end: int, spans: Sequence[tuple[str, int, int]]) -> list[tuple[int, int]]:
     """The pieces of [start, end) outside `spans` (sorted by start)."""
     pieces, at = [], start
@@ -286,8 +299,12 @@ class NetworkRecognizer(EntityRecognizer):
             return None
         if "." not in host and ":" not in host:
             return None  # a bare service name (http://gitserver-0:3178) is technical
-        if self._allow.allows(host):
+        if self._allow.lists(host):
             return ALLOWED_URL
+        if self._allow.allows(host):
+            # A service endpoint's path can name the customer (a tenant id, a document id): the link is
+            # kept only when its path reads as the service's own.
+            return ALLOWED_URL if _service_path(url[authority.end() :] if authority else "") else URL
         return URL
 
     def _result(self, entity: str, start: int, end: int, why: str) -> RecognizerResult:

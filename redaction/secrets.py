@@ -12,11 +12,10 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from typing import Iterator, List, Optional
-
-from presidio_analyzer import EntityRecognizer, RecognizerResult
+from typing import Iterator
 
 from redaction.credentials import find_contextual_credentials
+from redaction.detector import PatternDetector
 
 SECRET = "SECRET"
 
@@ -217,20 +216,20 @@ def _value_span(match: re.Match[str]) -> tuple[int, int, str] | None:
     return None
 
 
-class SecretRecognizer(EntityRecognizer):
+class SecretRecognizer(PatternDetector):
     """Tokens, keys, passwords and random-looking blobs → SECRET."""
+
+    ENTITIES = (SECRET,)
 
     def __init__(self) -> None:
         self._patterns = [(name, re.compile(rx, re.DOTALL), score) for name, rx, score in _PATTERNS]
-        super().__init__(supported_entities=[SECRET], name="SecretRecognizer", supported_language="en")
+        super().__init__()
 
-    def load(self) -> None:
-        pass
+    def find(self, text: str) -> Iterator[tuple[str, int, int, float, str]]:
+        for start, end, score, why in self._spans(text):
+            yield SECRET, start, end, score, why
 
-    def analyze(self, text: str, entities: List[str], nlp_artifacts: Optional[object] = None) -> List[RecognizerResult]:
-        return [self._result(start, end, score, why) for start, end, score, why in self.find(text)]
-
-    def find(self, text: str) -> Iterator[tuple[int, int, float, str]]:
+    def _spans(self, text: str) -> Iterator[tuple[int, int, float, str]]:
         for name, pattern, score in self._patterns:
             for match in pattern.finditer(text):
                 if "secret" in pattern.groupindex and match.group("secret") is not None:
@@ -266,18 +265,6 @@ class SecretRecognizer(EntityRecognizer):
             if score >= 1.0 and "secret" not in pattern.groupindex:
                 for match in pattern.finditer(text):
                     yield match.span()
-
-    def _result(self, start: int, end: int, score: float, why: str) -> RecognizerResult:
-        return RecognizerResult(
-            entity_type=SECRET,
-            start=start,
-            end=end,
-            score=score,
-            recognition_metadata={
-                RecognizerResult.RECOGNIZER_NAME_KEY: f"{self.name}:{why}",
-                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-            },
-        )
 
 
 _UUID = re.compile(r"^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$")

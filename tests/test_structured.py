@@ -239,7 +239,7 @@ def test_counts_next_to_phone_words_are_not_phones(text: str) -> None:
     ],
 )
 def test_cloud_resource_names_are_found_where_the_provider_puts_them(text: str, entity: str, value: str) -> None:
-    found = [(e, text[s:t]) for e, s, t, _ in CloudRecognizer(["sourcegraph"]).find(text)]
+    found = [(e, text[s:t]) for e, s, t, _, _ in CloudRecognizer(["sourcegraph"]).find(text)]
     assert (entity, value) in found
 
 
@@ -276,6 +276,19 @@ ALLOW = AllowList(DEFAULT_ALLOW_DOMAINS, DEFAULT_SERVICE_DOMAINS)
 def test_public_endpoints_of_well_known_services_are_kept(endpoint: str) -> None:
     for text in (f"egress to {endpoint} is blocked", f"GET https://{endpoint}/ failed", f"EndpointSuffix={endpoint};"):
         assert scanned(text) == [], text
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://login.microsoftonline.com/0d1e2f3a-1111-2222-3333-444455556666/oauth2/v2.0/token",  # a tenant id
+        "https://docs.google.com/document/d/1AbCdEfGh1234567890xyz/edit",  # a document's capability id
+        "https://portal.azure.com/#@contoso.onmicrosoft.com/resource/subscriptions/x/overview",
+    ],
+)
+def test_a_link_to_a_service_endpoint_is_kept_only_when_its_path_is_the_services_own(url: str) -> None:
+    assert scanned(f"see {url} please") == [("URL", url)]
+    assert scanned("see https://login.microsoftonline.com/common/oauth2/v2.0/authorize please") == []
 
 
 @pytest.mark.parametrize(
