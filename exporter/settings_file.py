@@ -28,7 +28,7 @@ from exporter.errors import ConfigError
 from redaction.settings import RedactionSettings
 
 # Lists that extend the built-in defaults instead of replacing them.
-_EXTENDS = {"allow_domains", "allow_terms"}
+_EXTENDS = {"allow_domains", "allow_terms", "service_domains", "public_code_orgs"}
 # org_key comes only from TICKET_ARCHIVE_ORG_KEY: a settings file is often committed.
 _NOT_CONFIGURABLE = {"extra_recognizers", "org_key"}
 

@@ -19,8 +19,11 @@ Presidio or spaCy and belongs in code paths that redact or scan.
 
 Modules: `redactor` (the entry point), `engine` (spaCy/Presidio set-up, offline),
 `analysis` (running the detectors over a ticket's texts), `ner`, `names`,
-`people`, `secrets`, `network`, `contacts`, `known` (the detectors and the
-per-ticket deny-lists), `recognizers` (the pattern detectors in one list),
+`people`, `secrets`, `credentials`, `network`, `endpoints`, `codehosts`,
+`cloud`, `contacts`, `finance`, `national_ids`, `addresses`, `known`,
+`recurrence` (the detectors and the per-ticket deny-lists), `wordsearch`
+(finding the words detectors start from), `recognizers` (the pattern
+detectors in one list),
 `placeholders` (span merging and numbering), `pseudonyms`, `scanner`,
 `settings`, `records`, `fields`, `models`, `errors`. `tests/evalset` measures it all.
 """

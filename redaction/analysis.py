@@ -1,6 +1,6 @@
 """Runs the detectors over one ticket's texts: NER on chunks through `nlp.pipe`, patterns on whole texts.
 
-Three passes per batch (one ticket):
+Four passes per batch (one ticket):
 
 1. Names: every text that wants NER is cut into pieces under spaCy's
    max_length (see `chunks`); all pieces go through one `nlp.pipe`, and each
@@ -17,6 +17,9 @@ Three passes per batch (one ticket):
    and the people's parts run beside it. Inside an allow-listed link, what is
    part of the link is dropped (`network.outside_allowed_links`, the rule the
    LeakScanner applies too).
+4. Recurrences: the identifier-shaped structured values found (a bucket, a
+   cloud project) are redacted wherever else they stand in the ticket
+   (`recurrence`).
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from redaction.ner import LABEL_MAPPING, NerPolicy, words_written_as_code
 from redaction.network import outside_allowed_links
 from redaction.people import People, name_words
 from redaction.recognizers import findings_from
+from redaction.recurrence import recurrence_recognizer
 
 NAME_FINDER = "NameFinder"
 CONTEXT_FINDER = "NameContext"  # a place only names stand in: "Hi …,", "Signed-off-by: …"
@@ -95,6 +99,10 @@ class TextAnalyzer:
         for i, text in enumerate(texts):
             if text.strip():
                 found[i] = self._with_patterns(text, found[i], (known, propagated))
+        recurring = recurrence_recognizer(texts, found)
+        if recurring is not None:
+            for i, text in enumerate(texts):
+                found[i] += recurring.findings(text)
         return found
 
     def _ner_pass(self, texts: Sequence[str], use_ner: Sequence[bool], policy: NerPolicy, found: list[list[Finding]]) -> None:

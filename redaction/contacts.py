@@ -6,12 +6,13 @@ import ipaddress
 import re
 
 import phonenumbers
-from typing import List, Optional
+from typing import Iterator, List, Optional
 
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.predefined_recognizers import EmailRecognizer, PhoneRecognizer
 
 from redaction.network import AllowList
+from redaction.wordsearch import LowerText, find_words
 
 EMAIL = "EMAIL"
 PHONE = "PHONE"
@@ -26,13 +27,36 @@ _CANDIDATE = re.compile(
     (?:[ \t]*(?:x|ext\.?|extension)[ \t]*\d{1,6})?
     (?![\w.:-]?\d)
     | (?<![\w+])\+\d{7,15}(?!\d)
+    | (?<![\w+])\+\d{1,3}(?:[ .-]?\(0\))?[ .-]?\d{1,5}(?:[ .-]?\d{1,14}){0,4}(?![\w.:-]?\d)
     """
 )
-# Any digit run, formatted or not, counts right after a word that says "phone" ("Tel 030 66699014").
-_WITH_CONTEXT = re.compile(
-    r"(?i)(?:\b(?:phone|tel|telephone|mobile|cell|fax|sms|whatsapp|call|contact)\b|(?<![\w.])[mtp]:)[^\n\d+]{0,20}"
-    r"(?P<n>\+?\(?\d[\d ().-]{5,20}\d)(?![\d.:-]?\d)"
+# Words that say "phone" in the languages of the tickets: any digit run, formatted or not, counts right
+# after one ("Tel 030 66699014"), on the same line or, for a label on a line of its own, the next.
+_PHONE_WORDS = frozenset(
+    """
+    phone tel tele telephone téléphone telephone mobile mob cell cellphone fax sms whatsapp signal call contact
+    direct desk office work home landline switchboard hotline handy telefon telefoon mobiel tél portable móvil movil
+    teléfono telefono celular cellulare telefonnummer rufnummer komórka komorka
+    """.split()
 )
+# Verbs and nouns of calling and texting say "phone" less surely: the number must then be written as one,
+# with a trunk prefix, a country code or an area code in brackets ("messages to 077424824").
+_CALLING_WORDS = frozenset(
+    """
+    message messages messaging text texts texting dial dialled dialed dialing ring ringing reach reached answering
+    registered calls called calling
+    """.split()
+)
+# Labels after a number, ending its line or list item: "02074960893 mobile", "9313457948-Office,".
+_LABELS_AFTER = frozenset(
+    "phone tel telephone mobile mob cell cellphone fax office direct landline handy mobiel portable work home".split()
+)
+_AFTER_WORD = re.compile(r"[^\n\d+]{0,20}?(?:\n[ \t>]*)?(?P<n>\+?\(?\d[\d ().-]{5,20}\d)(?![\d.:-]?\d)")
+_AFTER_CALLING = re.compile(r"[^\n\d+]{0,20}?(?P<n>(?:\+|0|\()[\d ().-]{6,18}\d)(?![\d.:-]?\d)")
+_NUMBER_BEFORE = re.compile(r"(?<![\w+.:/=#-])(?P<n>\+?\(?\d[\d ().-]{5,20}\d)[ \t]*[-–(/|,:]?[ \t]*\(?$")
+_LABEL_ENDS = re.compile(r"\)?(?![ \t]*[^\W\d_])(?![\w-])")
+# A signature's one-letter labels: "M: ...", anywhere; "T +49 ...", "M. 0151 ..." at the start of a line.
+_LETTER_LABEL = re.compile(r"[mtpdfoMTPDFO](?<![\w.].)(?::|\.?(?=[ \t]+[+(\d]))")
 # International format: a country code, then groups. Possible (by length) for that country is enough.
 _INTERNATIONAL = re.compile(r"^(?:\+|00)[1-9]")
 # Shapes people write phone numbers in, valid in a numbering plan or not (Faker's often are not).
@@ -86,10 +110,10 @@ class PhoneNumberRecognizer(PhoneRecognizer):
             if not _plausible(candidate):
                 continue
             results.extend(self._shifted(candidate, match.start()))
-        for match in _WITH_CONTEXT.finditer(text):
-            candidate = match.group("n").rstrip(" .-(")
+        for start, end in _labelled_numbers(text):
+            candidate = text[start:end].rstrip(" .-(")
             if _plausible(candidate):
-                results.extend(self._shifted(candidate, match.start("n"), accept_shape=True))
+                results.extend(self._shifted(candidate, start, accept_shape=True))
         return results
 
     def _shifted(self, candidate: str, offset: int, accept_shape: bool = False) -> list[RecognizerResult]:
@@ -118,6 +142,29 @@ class PhoneNumberRecognizer(PhoneRecognizer):
             spans = super().analyze(candidate, [PHONE])
             self._cache[candidate] = tuple((r.start, r.end, max(r.score, 0.5)) for r in spans)
         return self._cache[candidate]
+
+
+def _labelled_numbers(text: str) -> Iterator[tuple[int, int]]:
+    """The numbers a word or a label says are phone numbers."""
+    source = LowerText(text)
+    for start, end, word in find_words(source, _PHONE_WORDS | _CALLING_WORDS):
+        if word in _PHONE_WORDS:
+            match = _AFTER_WORD.match(text, end)
+            if match:
+                yield match.span("n")
+        if word in _CALLING_WORDS:
+            match = _AFTER_CALLING.match(text, end)
+            if match:
+                yield match.span("n")
+        if word in _LABELS_AFTER and _LABEL_ENDS.match(text, end):
+            match = _NUMBER_BEFORE.search(text, max(0, start - 30), start)
+            if match:
+                yield match.span("n")
+    for label in _LETTER_LABEL.finditer(text):
+        if label.group().endswith(":") or not text[text.rfind("\n", 0, label.start()) + 1 : label.start()].strip(" \t>"):
+            match = _AFTER_WORD.match(text, label.end())
+            if match:
+                yield match.span("n")
 
 
 def _possible_international(candidate: str) -> bool:

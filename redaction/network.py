@@ -20,6 +20,8 @@ import tldextract
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.predefined_recognizers import IpRecognizer
 
+from redaction.codehosts import OWNER, REPO, CodeHostPaths
+from redaction.endpoints import is_service_endpoint, tenant_of
 from redaction.models import Finding
 
 URL = "URL"
@@ -30,7 +32,7 @@ ALLOWED_URL = "ALLOWED_URL"
 # Inside an allow-listed link these are parts of the link (issue numbers, paths, a user name
 # in a profile link), not findings. Secrets, emails and URLs are findings anywhere:
 # `https://github.com/x?token=ghp_…` is a public host carrying a private token.
-_PART_OF_ALLOWED_LINK = frozenset({HOST, IP, "PHONE", "CREDIT_CARD", "PERSON", "ORG"})
+_PART_OF_ALLOWED_LINK = frozenset({HOST, IP, "PHONE", "CREDIT_CARD", "PERSON", "ORG", "NATIONAL_ID", "ADDRESS"})
 
 # suffix_list_urls=() means: never fetch, use the snapshot shipped in the wheel;
 # cache_dir=None means: never write one either.
@@ -47,6 +49,9 @@ _CODE_SUFFIXES = frozenset(
     pl pm ps py rs run sh so tf top type zip email host size test bar foo
     """.split()
 )
+# Of those, the ones that are file extensions rather than attribute names (`self.request.id`): a name
+# of three labels or more on one of them is a host unless a path or a command says file.
+_EXTENSION_SUFFIXES = frozenset({"md", "mk", "mov", "pl", "pm", "py", "rs", "sh", "tf", "zip"})
 # Suffixes common enough for hosts to count with just two labels (`acme.com`).
 _STRONG_SUFFIXES = frozenset(
     """
@@ -79,6 +84,24 @@ _HOST_RE = re.compile(
     r"(?![\w-]|\.[\w-]|\()"
 )
 _TRAILING = ".,;:!?'\"*_~"
+# The parts of a service endpoint's path, and those that may stand in a link kept whole.
+_PATH_PARTS = re.compile(r"[/?#&=]+")
+_SERVICE_PART = re.compile(r"^[a-z0-9][a-z0-9._~-]*$")
+_ID_LIKE = re.compile(r"\d{6}|[0-9a-f]{8}-|(?=[a-z]*\d)[0-9a-f]{12}")
+# Right before a file name: a path, or a command that takes files (`python deploy.py`, `cat notes.md`).
+_FILE_CONTEXT = re.compile(
+    r"(?:[/\\]|(?i:\b(?:python[0-9.]*|py|pip|cat|less|more|vim?|nano|emacs|bash|sh|zsh|source|perl|ruby|node|deno|go|cargo"
+    r"|rustc|chmod|chown|cp|mv|rm|ls|tail|head|grep|sed|awk|diff|touch|open|edit|run|execute|script|file|files|readme"
+    r"|git[ \t]+(?:add|rm|mv|diff|log|show|checkout|blame))(?:[ \t]+-{1,2}[\w-]+)*[ \t]+))$"
+)
+# Words that make the next dotted name a host: on the same line, shortly before it.
+_HOST_WORDS = re.compile(
+    r"(?i)\b(?:host(?:name)?s?|server|domains?|dns|fqdn|cname|url|endpoint|instance|reachable|resolv\w*|ping|curl|wget"
+    r"|ssh|telnet|nslookup|dig|traceroute|connect\w*|proxy|vpn|clone|mirror|registry|certificate|cert|tls|ssl)\b"
+    r"[^\n]{0,30}$"
+)
+_HOST_AFTER = re.compile(r"(?i)[ \t]+(?:resolves|is (?:reachable|unreachable|down|up)|times out|refuses|refused)\b")
+_PORT_AFTER = re.compile(r":\d{2,5}(?![\d:])")
 # Every IPv4 address has digit-dot-digit; every IPv6 address has a hex digit next to a colon and
 # another hex digit or colon.
 _MAYBE_IP = re.compile(r"\d\.\d|[0-9A-Fa-f]:[0-9A-Fa-f:]|:[0-9A-Fa-f]")
@@ -88,14 +111,24 @@ _GENERIC_RANGES = frozenset(
 
 
 class AllowList:
-    """Public hosts whose links are kept. Exact names; `*.example.com` allows subdomains."""
+    """Public hosts whose links are kept. Exact names; `*.example.com` allows subdomains.
 
-    def __init__(self, domains: Iterable[str]):
+    Besides, the public endpoints of well-known services (`endpoints`): the
+    direct subdomains of `service_domains` and the platforms' own suffixes.
+    """
+
+    def __init__(self, domains: Iterable[str], service_domains: Iterable[str] = ()):
         names = [d.strip().lower().rstrip(".") for d in domains if d.strip()]
         self._exact = frozenset(d for d in names if not d.startswith("*."))
         self._wildcard = tuple(d[2:] for d in names if d.startswith("*."))
+        self._services = frozenset(d.strip().lower().rstrip(".") for d in service_domains if d.strip())
 
     def allows(self, host: str) -> bool:
+        """On the list, or a public endpoint of a well-known service."""
+        return self.lists(host) or is_service_endpoint(host.lower().rstrip("."), self._services)
+
+    def lists(self, host: str) -> bool:
+        """On the list itself: every link to it is public, whatever its path."""
         host = host.lower().rstrip(".")
         if host in self._exact or (host.startswith("www.") and host[4:] in self._exact):
             return True
@@ -125,8 +158,16 @@ def is_technical_host(host: str) -> bool:
     return address.is_loopback or address.is_unspecified
 
 
-def classify_host(candidate: str, allow: AllowList) -> str | None:
-    """HOST for a customer's host name, ALLOWED_URL for an allowed one, None for not-a-host."""
+def classify_host(candidate: str, allow: AllowList, before: str = "", after: str = "") -> str | None:
+    """HOST for a customer's host name, ALLOWED_URL for an allowed one, None for not-a-host.
+
+    `before` and `after` are the text around the candidate on its line. A name of
+    two labels on a suffix that is not common for hosts (`acme.dev`, `wm-data.md`),
+    or of any length on a suffix that is mostly a file extension in tickets
+    (`ghe.acme.pl`, `code.acme.py`), is decided by them: a file in a path or after
+    `python`/`cat` is a file; after "host", "DNS", "curl", "ssh" ... it is a host;
+    three labels or more with no file context are a host.
+    """
     labels = candidate.split(".")
     if len(labels) < 2 or not all(_LABEL.match(label) for label in labels):
         return None
@@ -148,11 +189,14 @@ def classify_host(candidate: str, allow: AllowList) -> str | None:
     if labels[0].lower() in _REVERSED_DNS_STARTS and len(labels) >= 3:
         return None
     top = suffix.rsplit(".", 1)[-1]
-    if "." in suffix or top in _STRONG_SUFFIXES:
+    code = top in _CODE_SUFFIXES
+    if not code and ("." in suffix or top in _STRONG_SUFFIXES):
         return HOST
-    if top in _CODE_SUFFIXES:
+    if _FILE_CONTEXT.search(before):
         return None
-    if len(labels) >= 3 and candidate == lower:
+    if len(labels) >= 3 and candidate == lower and (not code or top in _EXTENSION_SUFFIXES):
+        return HOST
+    if _HOST_WORDS.search(before) or _HOST_AFTER.match(after) or (not code and _PORT_AFTER.match(after)):
         return HOST
     return None
 
@@ -177,6 +221,26 @@ def _part_of_allowed_link(f: Finding, allowed: Sequence[tuple[int, int]]) -> boo
     return any(s <= f.start and f.end <= e for s, e in allowed)
 
 
+def _service_path(rest: str) -> bool:
+    """A path (query, fragment) of lower-case words and versions only: `/oauth2/v2.0/token`, not `/<tenant id>/`."""
+    parts = [p for p in _PATH_PARTS.split(rest) if p]
+    return all(_SERVICE_PART.match(p) and not _ID_LIKE.search(p) for p in parts)
+
+
+def _without(start: int, end: int, spans: Sequence[tuple[str, int, int]]) -> list[tuple[int, int]]:
+    """The pieces of [start, end) outside `spans` (sorted by start)."""
+    pieces, at = [], start
+    for _, s, e in spans:
+        if e <= at or s >= end:
+            continue
+        if s > at:
+            pieces.append((at, s))
+        at = max(at, e)
+    if at < end:
+        pieces.append((at, end))
+    return pieces
+
+
 def _trim_url(url: str) -> str:
     while url and url[-1] in _TRAILING:
         url = url[:-1]
@@ -192,26 +256,38 @@ def _trim_url(url: str) -> str:
 class NetworkRecognizer(EntityRecognizer):
     """URLs and bare host names outside the allow-list → URL / HOST."""
 
-    def __init__(self, allow: AllowList):
+    def __init__(self, allow: AllowList, code_hosts: CodeHostPaths | None = None):
         self._allow = allow
-        super().__init__(supported_entities=[URL, HOST, ALLOWED_URL], name="NetworkRecognizer", supported_language="en")
+        self._code_hosts = code_hosts or CodeHostPaths(())
+        super().__init__(
+            supported_entities=[URL, HOST, ALLOWED_URL, OWNER, REPO], name="NetworkRecognizer", supported_language="en"
+        )
 
     def load(self) -> None:
         pass
 
     def analyze(self, text: str, entities: List[str], nlp_artifacts: Optional[object] = None) -> List[RecognizerResult]:
-        results = []
+        # Owners and repositories on public code hosts are the customer's, inside allowed links too.
+        paths = self._code_hosts.find(text)
+        results = [self._result(entity, start, end, "code host path") for entity, start, end in paths]
         for match in _URL_RE.finditer(text):
             url = _trim_url(match.group())
             verdict = self._url_verdict(url)
-            if verdict:
-                start = match.start()
+            start = match.start()
+            if verdict == ALLOWED_URL:
+                for piece in _without(start, start + len(url), paths):
+                    results.append(self._result(ALLOWED_URL, *piece, "url"))
+            elif verdict:
                 results.append(self._result(verdict, start, start + len(url), "url"))
         for match in _HOST_RE.finditer(text):
             candidate = match.group(1)
-            verdict = classify_host(candidate, self._allow)
+            start, end = match.span(1)
+            line = text.rfind("\n", 0, start) + 1
+            verdict = classify_host(candidate, self._allow, text[max(line, start - 60) : start], text[end : end + 24])
             if verdict == HOST:
-                results.append(self._result(HOST, match.start(1), match.end(1), "host name"))
+                # On a platform's suffix only the tenant is the customer's: <HOST_1>.s3.eu-west-1.amazonaws.com.
+                tenant = tenant_of(candidate.lower())
+                results.append(self._result(HOST, start, start + len(tenant) if tenant else end, "host name"))
         return results
 
     def _url_verdict(self, url: str) -> str | None:
@@ -223,8 +299,12 @@ class NetworkRecognizer(EntityRecognizer):
             return None
         if "." not in host and ":" not in host:
             return None  # a bare service name (http://gitserver-0:3178) is technical
-        if self._allow.allows(host):
+        if self._allow.lists(host):
             return ALLOWED_URL
+        if self._allow.allows(host):
+            # A service endpoint's path can name the customer (a tenant id, a document id): the link is
+            # kept only when its path reads as the service's own.
+            return ALLOWED_URL if _service_path(url[authority.end() :] if authority else "") else URL
         return URL
 
     def _result(self, entity: str, start: int, end: int, why: str) -> RecognizerResult:

@@ -20,7 +20,8 @@ from redaction.models import PLACEHOLDER, Finding
 UNNUMBERED = frozenset({"SECRET", "CREDIT_CARD"})
 # Which type a merged span takes when no single detection covers it whole.
 _PRIORITY = {
-    "SECRET": 100, "CREDIT_CARD": 95, "URL": 90, "EMAIL": 85, "PHONE": 70, "IP": 70, "HOST": 65, "ORG": 60, "PERSON": 60,
+    "SECRET": 100, "CREDIT_CARD": 95, "IBAN": 95, "URL": 90, "EMAIL": 85, "NATIONAL_ID": 80, "PHONE": 70, "IP": 70,
+    "STORAGE": 66, "CLOUD_ACCOUNT": 66, "HOST": 65, "ORG": 60, "PERSON": 60, "OWNER": 60, "REPO": 55, "ADDRESS": 55,
 }
 
 

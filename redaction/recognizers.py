@@ -1,7 +1,9 @@
 """The pattern recognizers every text goes through, in one list the Redactor and the LeakScanner share.
 
-No NER here: secrets, URLs and hosts outside the allow-list, emails, phones,
-IP addresses and card numbers, all decided by the text's own shape.
+No NER here: secrets and credentials, URLs and hosts outside the allow-list
+(and the owners and repositories in code-host paths), cloud resource names,
+emails, phones, IP addresses, bank and card numbers, identity numbers and
+street addresses, all decided by the text's own shape and the words around it.
 """
 
 from __future__ import annotations
@@ -9,24 +11,31 @@ from __future__ import annotations
 from typing import Iterable
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
-from presidio_analyzer.predefined_recognizers import CreditCardRecognizer
 
+from redaction.addresses import AddressRecognizer
+from redaction.cloud import CloudRecognizer
+from redaction.codehosts import CodeHostPaths
 from redaction.contacts import EmailAddressRecognizer, PhoneNumberRecognizer
+from redaction.finance import FinanceRecognizer
 from redaction.models import Finding
+from redaction.national_ids import NationalIdRecognizer
 from redaction.network import ALLOWED_URL, AllowList, IpAddressRecognizer, NetworkRecognizer
 from redaction.secrets import SecretRecognizer
 
-CREDIT_CARD = "CREDIT_CARD"
 
-
-def pattern_recognizers(allow: AllowList, secrets: SecretRecognizer | None = None) -> list[EntityRecognizer]:
+def pattern_recognizers(
+    allow: AllowList, secrets: SecretRecognizer | None = None, *, public_code_orgs: Iterable[str] = ()
+) -> list[EntityRecognizer]:
     return [
         secrets or SecretRecognizer(),
-        NetworkRecognizer(allow),
+        NetworkRecognizer(allow, CodeHostPaths(public_code_orgs)),
+        CloudRecognizer(public_code_orgs),
         EmailAddressRecognizer(allow),
         PhoneNumberRecognizer(),
         IpAddressRecognizer(),
-        CreditCardRecognizer(supported_entity=CREDIT_CARD),
+        FinanceRecognizer(),
+        NationalIdRecognizer(),
+        AddressRecognizer(),
     ]
 
 

@@ -49,12 +49,15 @@ class Redactor:
         self.settings = settings or RedactionSettings()
         nlp = load_pipeline(self.settings.model)
         self._versions = library_versions(nlp)
-        self._allow = AllowList(self.settings.allow_domains)
+        self._allow = AllowList(self.settings.allow_domains, self.settings.service_domains)
         self._secrets = SecretRecognizer()
         nlp_engine = LoadedSpacyNlpEngine(nlp, self.settings.model)
         analyzer = build_analyzer(
             nlp_engine,
-            [*pattern_recognizers(self._allow, self._secrets), *self.settings.extra_recognizers],
+            [
+                *pattern_recognizers(self._allow, self._secrets, public_code_orgs=self.settings.public_code_orgs),
+                *self.settings.extra_recognizers,
+            ],
         )
         self._texts = TextAnalyzer(
             analyzer,

@@ -34,8 +34,8 @@ from redaction.settings import RedactionSettings
 class LeakScanner:
     def __init__(self, settings: RedactionSettings | None = None):
         self.settings = settings or RedactionSettings()
-        self._allow = AllowList(self.settings.allow_domains)
-        self._recognizers = pattern_recognizers(self._allow)
+        self._allow = AllowList(self.settings.allow_domains, self.settings.service_domains)
+        self._recognizers = pattern_recognizers(self._allow, public_code_orgs=self.settings.public_code_orgs)
 
     def scan(self, text: str) -> list[Finding]:
         """What still looks like a secret, a contact or a customer host, in reading order."""

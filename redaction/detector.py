@@ -1,0 +1,41 @@
+"""The Presidio face of a pattern detector: a `find(text)` of spans becomes `analyze(...)` results.
+
+Detectors written here need no NLP artifacts and no Presidio context
+enhancement (they read their context themselves), so each is a plain
+function of the text: subclasses list their entities and implement `find`.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, List, Optional
+
+from presidio_analyzer import EntityRecognizer, RecognizerResult
+
+
+class PatternDetector(EntityRecognizer):
+    ENTITIES: tuple[str, ...] = ()
+
+    def __init__(self) -> None:
+        super().__init__(supported_entities=list(self.ENTITIES), name=type(self).__name__, supported_language="en")
+
+    def load(self) -> None:
+        pass
+
+    def find(self, text: str) -> Iterable[tuple[str, int, int, float, str]]:
+        """(entity, start, end, score, why) of each span found."""
+        raise NotImplementedError
+
+    def analyze(self, text: str, entities: List[str], nlp_artifacts: Optional[object] = None) -> List[RecognizerResult]:
+        return [
+            RecognizerResult(
+                entity_type=entity,
+                start=start,
+                end=end,
+                score=score,
+                recognition_metadata={
+                    RecognizerResult.RECOGNIZER_NAME_KEY: f"{self.name}:{why}",
+                    RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+                },
+            )
+            for entity, start, end, score, why in self.find(text)
+        ]
