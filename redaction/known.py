@@ -117,7 +117,8 @@ def _as_written(pattern: str, name: str) -> str:
     return f"(?-i:{pattern}{tail})"
 
 
-def person_terms(user: User, identity: str) -> list[Term]:
+def person_terms(user: User, identity: str, *, with_domain: bool = True) -> list[Term]:
+    """The forms of one person's name, address and phone; `with_domain`: their mail domain as a host and organization."""
     terms: list[Term] = []
     name = user.name or ""
     if "@" in name:  # Zendesk names a user by their address when it knows nothing else
@@ -151,7 +152,7 @@ def person_terms(user: User, identity: str) -> list[Term]:
         if len(local) >= 3 and local.lower() not in GENERIC_MAILBOXES and _distinctive(local):
             terms.append(Term(PERSON, identity, re.escape(local)))
         domain = domain.lower()
-        if domain not in FREEMAIL_DOMAINS:
+        if with_domain and domain not in FREEMAIL_DOMAINS:
             terms.extend(domain_terms(domain))
     if user.phone:
         pattern = phone_pattern(user.phone)
@@ -239,7 +240,9 @@ class KnownEntities:
                 kept.add(" ".join(agent.name.split()).casefold())
                 kept.update(w.casefold() for w in _WORD.findall(agent.name))
             else:
-                terms.extend(person_terms(agent, f"user:{agent.id}"))
+                # An agent's mail domain is the vendor's own (`sourcegraph.com`), not the customer's: as a
+                # deny-list it would turn the product's name into <ORG_n> in every link and image.
+                terms.extend(person_terms(agent, f"user:{agent.id}", with_domain=False))
         # Allow-listed domains (a customer writing from github.com, The Customer from example.com)
         # are public, not theirs: neither the host nor its label ("example") is on their list.
         hosts = {t.identity.removeprefix("host:") for t in terms if t.entity == HOST}
