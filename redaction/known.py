@@ -22,6 +22,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from redaction.records import Organization, Ticket, User
 from redaction.models import Finding
 from redaction.network import AllowList, public_suffix, registered_domain
+from redaction.termsearch import TermSearch
 from redaction.vocabulary import COMMON_WORDS, FREEMAIL_DOMAINS, GENERIC_MAILBOXES, ORG_SUFFIXES
 
 PERSON = "PERSON"
@@ -30,11 +31,6 @@ EMAIL = "EMAIL"
 PHONE = "PHONE"
 HOST = "HOST"
 
-# A term starts and ends at a word edge; `_` and `-` are edges (tags are slugs), and so
-# is a lower→upper change (`myAcmeCorp`), a %-escape (`%2Facme`) and a JSON escape (`\nacme`).
-# Digits may follow (`acme01`) but not precede.
-_START = r"(?:(?<![^\W_])|(?-i:(?<=[a-z])(?=[A-Z]))|(?<=%[0-9A-Fa-f]{2})|(?<=\\[nrt]))"
-_END = r"(?:(?![^\W\d_])|(?-i:(?<=[a-z])(?=[A-Z])))"
 NAME_GAP = r"[\s._-]{0,3}"
 _ORG_GAP = r"[\s._,&+-]{0,3}(?:(?:and|of|the)[\s._,&+-]{1,3})?"
 # Legal forms after a name: `Acme Corp.`, `Nordhavn Shipping A/S`, `Quantiva GmbH`, `Vireo B.V.`.
@@ -52,7 +48,7 @@ class Term:
     entity: str
     identity: str
     pattern: str  # regex source, matched case-insensitively
-    bounded: bool = True  # wrap in word edges (_START/_END); phone patterns bring their own
+    bounded: bool = True  # between word edges (termsearch.START/END); phone patterns bring their own
 
 
 def _fold(word: str) -> str:
@@ -198,15 +194,13 @@ class KnownEntityRecognizer(EntityRecognizer):
         self.known = known
         # Longest first, so `Acme Corp` wins over `Acme` at the same position.
         ordered = sorted(known.terms, key=lambda t: len(t.pattern), reverse=True)
-        self._terms = ordered
-        # The word edges are tested once per position, not once per term: one alternation between them.
-        bounded = "|".join(f"(?P<t{i}>{t.pattern})" for i, t in enumerate(ordered) if t.bounded)
-        free = "|".join(f"(?P<t{i}>{t.pattern})" for i, t in enumerate(ordered) if not t.bounded)
-        self._regexes = [
-            re.compile(source, re.IGNORECASE)
-            for source in (f"{_START}(?:{bounded}){_END}" if bounded else "", free)
-            if source
-        ]
+        self._bounded = [t for t in ordered if t.bounded]
+        self._search = TermSearch([t.pattern for t in self._bounded])
+        free = [t for t in ordered if not t.bounded]
+        self._free = free
+        self._free_regex = (
+            re.compile("|".join(f"(?P<t{i}>{t.pattern})" for i, t in enumerate(free)), re.IGNORECASE) if free else None
+        )
         super().__init__(supported_entities=self.ENTITIES, name=name, supported_language="en")
 
     def load(self) -> None:
@@ -229,12 +223,13 @@ class KnownEntityRecognizer(EntityRecognizer):
         ]
 
     def find(self, text: str) -> Iterable[tuple[Term, int, int]]:
-        found = [
-            (match.start(), match.end(), self._terms[int(match.lastgroup[1:])])
-            for regex in self._regexes
-            for match in regex.finditer(text)
-            if match.end() > match.start() and match.lastgroup
-        ]
+        found = [(start, end, self._bounded[i]) for i, start, end in self._search.finditer(text)]
+        if self._free_regex is not None:
+            found += [
+                (match.start(), match.end(), self._free[int(match.lastgroup[1:])])
+                for match in self._free_regex.finditer(text)
+                if match.end() > match.start() and match.lastgroup
+            ]
         for start, end, term in sorted(found, key=lambda f: (f[0], -f[1])):
             yield term, start, end
 
