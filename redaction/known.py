@@ -69,7 +69,8 @@ def _distinctive(word: str) -> bool:
     return len(lower) >= 3 and lower not in COMMON_WORDS and lower not in STOP_WORDS and lower not in ORG_SUFFIXES
 
 
-def person_terms(user: User, identity: str) -> list[Term]:
+def person_terms(user: User, identity: str, *, with_domain: bool = True) -> list[Term]:
+    """The forms of one person's name, address and phone; `with_domain`: their mail domain as a host and organization."""
     terms: list[Term] = []
     name = user.name or ""
     if "@" in name:  # Zendesk names a user by their address when it knows nothing else
@@ -94,7 +95,7 @@ def person_terms(user: User, identity: str) -> list[Term]:
         if len(local) >= 3 and local.lower() not in GENERIC_MAILBOXES:
             terms.append(Term(PERSON, identity, re.escape(local)))
         domain = domain.lower()
-        if domain not in FREEMAIL_DOMAINS:
+        if with_domain and domain not in FREEMAIL_DOMAINS:
             terms.extend(domain_terms(domain))
     if user.phone:
         pattern = phone_pattern(user.phone)
@@ -175,7 +176,9 @@ class KnownEntities:
                 kept.add(" ".join(agent.name.split()).casefold())
                 kept.update(w.casefold() for w in _WORD.findall(agent.name))
             else:
-                terms.extend(person_terms(agent, f"user:{agent.id}"))
+                # An agent's mail domain is the vendor's own (`sourcegraph.com`), not the customer's: as a
+                # deny-list it would turn the product's name into <ORG_n> in every link and image.
+                terms.extend(person_terms(agent, f"user:{agent.id}", with_domain=False))
         # Allow-listed domains (a customer writing from github.com) are public, not theirs.
         terms = [t for t in terms if not (t.entity == HOST and allow.allows(t.identity.removeprefix("host:")))]
         return cls(terms=tuple(terms), kept_names=frozenset(kept))
