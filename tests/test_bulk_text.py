@@ -1,0 +1,65 @@
+"""Bulk texts (pastes over `bulk_text_chars`): what NER reads of them, and that names in them still go."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from redaction import Redactor
+from redaction.chunks import plan
+
+CHUNK, OVERLAP, BULK = 20_000, 400, 100_000
+
+
+def records(n: int, note_at: int) -> list[dict]:
+    return [
+        {
+            "id": 4_000_000 + i,
+            "login": f"build-bot-{i}",
+            "state": "active" if i % 3 else "suspended",
+            "updated_at": f"2024-03-{i % 28 + 1:02d}T12:{i % 60:02d}:00Z",
+            "labels": ["ci", "linux"],
+            "Status": "Ready",
+            "note": "escalated by Darnell Okonkwo" if i == note_at else "",
+        }
+        for i in range(n)
+    ]
+
+
+def read_by_ner(text: str) -> int:
+    return sum(len(doc.text) for doc in plan([text], [True], chunk_chars=CHUNK, overlap=OVERLAP, bulk_chars=BULK))
+
+
+def test_minified_json_is_read_record_by_record_and_each_shape_once():
+    text = json.dumps(records(7_000, note_at=4_321))
+    assert "\n" not in text and len(text) > 1_000_000
+    docs = plan([text], [True], chunk_chars=CHUNK, overlap=OVERLAP, bulk_chars=BULK)
+    pieces = [text[offset : offset + seg.end - seg.start] for d in docs for seg in d.segments for _, offset in seg.targets]
+    assert [p for p in pieces if "Darnell" in p] == ['"note": "escalated by Darnell Okonkwo"}, {']
+    # Keys and masked values repeat: a few hundred characters stand for a megabyte.
+    assert read_by_ner(text) < 2_000
+
+
+def test_a_piece_without_a_capital_letter_is_not_read():
+    shouting = "\n".join(f"{i} gitserver-{i % 3} cloned repo-{i} in {i % 97}ms" for i in range(20_000))
+    assert len(shouting) > BULK
+    assert read_by_ner(shouting) == 0
+    assert read_by_ner(shouting + "\nCloned by Darnell Okonkwo") > 0
+
+
+def test_short_texts_are_read_whole():
+    text = '{"a": "b", ' * 500 + '"c": "x"}'
+    assert read_by_ner(text) == len(text)
+
+
+@pytest.mark.slow
+def test_a_name_in_a_megabyte_of_minified_json_is_redacted_quickly(redactor: Redactor):
+    text = json.dumps(records(7_000, note_at=4_321))
+    started = time.perf_counter()
+    out = redactor.redact_text(text)
+    elapsed = time.perf_counter() - started
+    assert "Darnell" not in out and "Okonkwo" not in out
+    assert '"login": "build-bot-4321"' in out and '"state": "suspended"' in out
+    assert elapsed < 30, f"{elapsed:.1f}s"
