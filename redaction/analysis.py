@@ -28,7 +28,7 @@ from redaction.engine import LANGUAGE, LoadedSpacyNlpEngine, blank_artifacts
 from redaction.known import PERSON, KnownEntityRecognizer
 from redaction.models import Finding
 from redaction.names import NameFinder
-from redaction.ner import LABEL_MAPPING, NerPolicy
+from redaction.ner import LABEL_MAPPING, NerPolicy, may_hold_entity
 from redaction.network import outside_allowed_links
 from redaction.people import People
 from redaction.recognizers import findings_from
@@ -78,7 +78,14 @@ class TextAnalyzer:
         return found
 
     def _ner_pass(self, texts: Sequence[str], use_ner: Sequence[bool], policy: NerPolicy, found: list[list[Finding]]) -> None:
-        docs = plan(texts, use_ner, chunk_chars=self._chunk_chars, overlap=self._overlap, bulk_chars=self._bulk_chars)
+        docs = plan(
+            texts,
+            use_ner,
+            chunk_chars=self._chunk_chars,
+            overlap=self._overlap,
+            bulk_chars=self._bulk_chars,
+            readable=may_hold_entity,
+        )
         if not docs:
             return
         nlp = self._nlp_engine.get_nlp(LANGUAGE)

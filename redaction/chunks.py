@@ -13,8 +13,8 @@ Two ways to cut, both producing `NerDoc`s for one `nlp.pipe` call:
   log is mostly the same few hundred line shapes. A long line (minified JSON)
   is first cut before each key or string element, so its records repeat as
   shapes too; a piece still longer than a chunk is chunked like ordinary text.
-  A line or piece without a capital letter is not read at all: the NER policy
-  takes no span without one (`ner.NerPolicy`), so NER could find nothing there.
+  A text, line or piece the NER policy could take nothing from (`readable`:
+  `ner.may_hold_entity`, no capital letter) is not read at all.
 
 The small English model sees a few tokens either side of a word, so a line is
 enough context for the names that appear in logs.
@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Iterator, Sequence
+from typing import Callable, Iterator, Sequence
 
 _DIGIT_TOKEN = re.compile(r"\S*\d\S*")
 _LINE = re.compile(r"[^\n]+")
@@ -99,19 +99,27 @@ def mask_digits(line: str) -> str:
     return _DIGIT_TOKEN.sub(lambda m: "x" * len(m.group()), line)
 
 
-def plan(texts: Sequence[str], use_ner: Sequence[bool], *, chunk_chars: int, overlap: int, bulk_chars: int) -> list[NerDoc]:
+def plan(
+    texts: Sequence[str],
+    use_ner: Sequence[bool],
+    *,
+    chunk_chars: int,
+    overlap: int,
+    bulk_chars: int,
+    readable: Callable[[str], bool] | None = None,
+) -> list[NerDoc]:
     docs: list[NerDoc] = []
     shapes: dict[str, Segment] = {}
     for i, (text, wanted) in enumerate(zip(texts, use_ner)):
-        if not wanted or not text.strip():
+        if not wanted or not text.strip() or (readable and not readable(text)):
             continue
         if len(text) <= bulk_chars:
             docs.extend(_chunked(text, i, 0, chunk_chars, overlap))
             continue
         for start, end in _bulk_pieces(text):
             piece = text[start:end]
-            if piece.lower() == piece:
-                continue  # no capital letter: nothing the NER policy would take
+            if readable and not readable(piece):
+                continue
             if len(piece) > chunk_chars:
                 docs.extend(_chunked(piece, i, start, chunk_chars, overlap))
                 continue

@@ -45,11 +45,15 @@ def fold(value: str) -> str:
     return value.translate(_TURKISH_I).casefold()
 
 
+@lru_cache(maxsize=16384)
 def leads(pattern: str) -> frozenset[str] | None:
     """The literal beginnings (up to KEY characters) one of which every match of `pattern` starts with.
 
     None when some match may start with something other than a literal (a class, a
     look-around, an optional character), or the pattern cannot be read."""
+    plain = _plain_lead(pattern)
+    if plain:
+        return frozenset({plain})
     try:
         tree = sre_parser.parse(pattern, re.IGNORECASE)
         states = _walk({("", True)}, list(tree))
@@ -57,6 +61,25 @@ def leads(pattern: str) -> frozenset[str] | None:
         return None
     found = frozenset(prefix for prefix, _ in states)
     return None if not found or "" in found else found
+
+
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def _plain_lead(pattern: str) -> str:
+    """The common case without the parser: letters at the start of a pattern with no alternation are literals."""
+    run = _LETTERS.match(pattern)
+    if run is None or "|" in pattern:
+        return ""
+    letters = run.group()
+    if len(letters) > KEY:
+        return letters[:KEY]
+    after = pattern[run.end() : run.end() + 1]
+    if after == "\\":
+        return ""  # an escaped literal may follow (`o\.brannigan`): the parser reads further
+    if after in ("?", "*", "{"):
+        letters = letters[:-1]  # the last letter is optional
+    return letters
 
 
 class _TooMany(Exception):

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 
 import pytest
 
 from redaction import Redactor
 from redaction.chunks import plan
+from redaction.ner import NerPolicy, may_hold_entity
 
 CHUNK, OVERLAP, BULK = 20_000, 400, 100_000
 
@@ -29,13 +31,13 @@ def records(n: int, note_at: int) -> list[dict]:
 
 
 def read_by_ner(text: str) -> int:
-    return sum(len(doc.text) for doc in plan([text], [True], chunk_chars=CHUNK, overlap=OVERLAP, bulk_chars=BULK))
+    return sum(len(doc.text) for doc in plan([text], [True], chunk_chars=CHUNK, overlap=OVERLAP, bulk_chars=BULK, readable=may_hold_entity))
 
 
 def test_minified_json_is_read_record_by_record_and_each_shape_once():
     text = json.dumps(records(7_000, note_at=4_321))
     assert "\n" not in text and len(text) > 1_000_000
-    docs = plan([text], [True], chunk_chars=CHUNK, overlap=OVERLAP, bulk_chars=BULK)
+    docs = plan([text], [True], chunk_chars=CHUNK, overlap=OVERLAP, bulk_chars=BULK, readable=may_hold_entity)
     pieces = [text[offset : offset + seg.end - seg.start] for d in docs for seg in d.segments for _, offset in seg.targets]
     assert [p for p in pieces if "Darnell" in p] == ['"note": "escalated by Darnell Okonkwo"}, {']
     # Keys and masked values repeat: a few hundred characters stand for a megabyte.
@@ -49,9 +51,26 @@ def test_a_piece_without_a_capital_letter_is_not_read():
     assert read_by_ner(shouting + "\nCloned by Darnell Okonkwo") > 0
 
 
-def test_short_texts_are_read_whole():
-    text = '{"a": "b", ' * 500 + '"c": "x"}'
+def test_short_texts_are_read_whole_unless_they_have_no_capital_letter():
+    text = '{"a": "B", ' * 500 + '"c": "x"}'
     assert read_by_ner(text) == len(text)
+    assert read_by_ner(text.lower()) == 0
+
+
+def test_the_policy_takes_no_span_without_a_capital_letter():
+    """What lets the planner skip such text: if this fails, `may_hold_entity` must change with the policy."""
+    policy = NerPolicy(())
+    text = (
+        "thanks, marek: priya raman and initech llc asked dana whitfield (cc jane doe) about "
+        "acme corp gmbh; lukas yilmaz, o'brien, van der berg, ana ruiz-lópez, josé, zoë and ørsted a/s"
+    )
+    assert not may_hold_entity(text)
+    words = [m.span() for m in re.finditer(r"\S+", text)]
+    for entity in ("PERSON", "ORG"):
+        for i in range(len(words)):
+            for j in range(i, min(i + 4, len(words))):
+                assert policy.accept(entity, text, words[i][0], words[j][1]) == [], text[words[i][0] : words[j][1]]
+    assert policy.accept("PERSON", "Priya Raman", 0, 11) == [(0, 11)]
 
 
 @pytest.mark.slow

@@ -10,6 +10,7 @@ from re import _casefix  # the extra equivalences re.IGNORECASE applies; what `f
 from exporter.models import Organization, Ticket, User
 from redaction.known import NAME_GAP, PERSON, KnownEntities, KnownEntityRecognizer, Term, word_pattern
 from redaction.network import AllowList
+from redaction import termsearch
 from redaction.termsearch import END, START, TermSearch, fold, leads
 from tests.redaction_fixtures import T0, all_strings, planted_ticket
 
@@ -51,6 +52,22 @@ def test_leads_read_the_literal_start_of_a_pattern_and_nothing_optional():
     assert leads(r"(?<!\d)\(?415") is None
     assert leads(r"a?bc") is None
     assert leads(r"(?:ab|cd)e") == {"abe", "cde"}
+    assert leads("Li") == {"Li"} and leads("Lin?") == {"Li"} and leads("Leen+") == {"Leen"}
+
+
+def test_the_shortcut_for_plain_patterns_agrees_with_the_parser():
+    patterns = [t.pattern for t in KnownEntities.from_ticket(planted_ticket(), keep_agent_names=False, allow=AllowList(())).terms]
+    patterns += [word_pattern(w) + NAME_GAP + "x" for w in ("Li", "Ana", "Jose", "Zoë", "O'Neil", "Priyanka")]
+    patterns += ["ab?c", "abcd?", "abc{2}", "a*", "ab+c"]
+    shortcuts = 0
+    for pattern in patterns:
+        plain = termsearch._plain_lead(pattern)
+        if plain:
+            shortcuts += 1
+            parsed = termsearch._walk({("", True)}, list(termsearch.sre_parser.parse(pattern, re.IGNORECASE)))
+            # The parser may read further (escaped literals) or stop sooner (repeats); never differently.
+            assert all(prefix.startswith(plain) or plain.startswith(prefix) for prefix, _ in parsed), pattern
+    assert shortcuts >= 10
 
 
 def _name(rng: random.Random) -> str:
