@@ -10,10 +10,11 @@ Two ways to cut, both producing `NerDoc`s for one `nlp.pipe` call:
   that contain a digit are masked to `x`s of the same length (timestamps,
   IDs, durations, IPs — never part of a name), identical masked lines are run
   through NER once, and packed into pieces of at most `chunk_chars`. A 2 MB
-  log is mostly the same few hundred line shapes. A long line (minified JSON)
-  is first cut before each key or string element, so its records repeat as
-  shapes too; a piece still longer than a chunk is chunked like ordinary text.
-  A text, line or piece the NER policy could take nothing from (`readable`:
+  log is mostly the same few hundred line shapes. A long line of minified JSON
+  (one that starts with `{` or `[`) is first cut before each key or string
+  element, so its records repeat as shapes too; a piece still longer than a
+  chunk is chunked like ordinary text.
+  An ordinary text the NER policy could take nothing from (`readable`:
   `ner.may_hold_entity`, no capital letter) is not read at all.
 
 The small English model sees a few tokens either side of a word, so a line is
@@ -111,15 +112,16 @@ def plan(
     docs: list[NerDoc] = []
     shapes: dict[str, Segment] = {}
     for i, (text, wanted) in enumerate(zip(texts, use_ner)):
-        if not wanted or not text.strip() or (readable and not readable(text)):
+        if not wanted or not text.strip():
             continue
         if len(text) <= bulk_chars:
-            docs.extend(_chunked(text, i, 0, chunk_chars, overlap))
+            # A text is a doc of its own: leaving one out changes no other's context.
+            if readable is None or readable(text):
+                docs.extend(_chunked(text, i, 0, chunk_chars, overlap))
             continue
+        # Bulk lines are packed side by side and NER sees across them: all are read, as they were.
         for start, end in _bulk_pieces(text):
             piece = text[start:end]
-            if readable and not readable(piece):
-                continue
             if len(piece) > chunk_chars:
                 docs.extend(_chunked(piece, i, start, chunk_chars, overlap))
                 continue
@@ -133,10 +135,10 @@ def plan(
 
 
 def _bulk_pieces(text: str) -> Iterator[tuple[int, int]]:
-    """The lines of a bulk text, long ones cut before each JSON key or element; blank ones left out."""
+    """The lines of a bulk text, long JSON ones cut before each key or element; blank ones left out."""
     for line in _LINE.finditer(text):
         start, end = line.span()
-        if end - start > LONG_LINE:
+        if end - start > LONG_LINE and text[start:end].lstrip()[:1] in ("{", "["):
             for cut in _JSON_CUT.finditer(text, start, end):
                 if cut.start() > start and text[start : cut.start()].strip():
                     yield start, cut.start()

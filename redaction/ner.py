@@ -48,7 +48,7 @@ _GLUE = frozenset("@./\\_-:=$%#&+~*`")
 def may_hold_entity(text: str) -> bool:
     """False when `NerPolicy` would take no span of `text`: every span it takes has a capital letter.
 
-    The chunk planner skips such texts and lines; a rule that takes lower-case names from NER must change this."""
+    The chunk planner skips such texts; a rule that takes lower-case names from NER must change this."""
     return text.lower() != text
 
 
