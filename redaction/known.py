@@ -47,7 +47,9 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 class Term:
     entity: str
     identity: str
-    pattern: str  # regex source, matched case-insensitively
+    # Regex source, matched case-insensitively. Start it with the word itself: a literal start is
+    # how termsearch finds a term in time linear in the text; others are tried at every word edge.
+    pattern: str
     bounded: bool = True  # between word edges (termsearch.START/END); phone patterns bring their own
 
 
