@@ -97,7 +97,7 @@ def _spellings(rng: random.Random, words: list[str]) -> str:
 
 def test_same_matches_as_the_alternation_on_random_terms_and_texts():
     rng = random.Random(11)
-    for _ in range(150):
+    for _ in range(80):
         people = [[_name(rng) for _ in range(rng.randint(1, 3))] for _ in range(rng.randint(1, 12))]
         users = [
             User(id=i, name=" ".join(words), email=f"{words[0].lower()}{i}@{words[-1].lower()}-corp.com")
@@ -147,9 +147,9 @@ def test_time_grows_linearly_with_text_and_terms():
         names = [[_name(rng), _name(rng)] for _ in range(n // 20)]  # more text, more people in it
         patterns = [NAME_GAP.join(word_pattern(w) for w in ws) for ws in names]
         text = " ".join(" ".join(rng.choice(names)) if rng.random() < 0.1 else "word" for _ in range(n))
-        started = time.perf_counter()
+        started = time.process_time()
         TermSearch(patterns).finditer(text)
-        return time.perf_counter() - started
+        return time.process_time() - started
 
     run(2_000)
     small, large = min(run(4_000) for _ in range(3)), min(run(32_000) for _ in range(3))
