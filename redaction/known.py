@@ -201,11 +201,9 @@ class KnownEntityRecognizer(EntityRecognizer):
         ordered = sorted(known.terms, key=lambda t: len(t.pattern), reverse=True)
         self._bounded = [t for t in ordered if t.bounded]
         self._search = TermSearch([t.pattern for t in self._bounded])
-        free = [t for t in ordered if not t.bounded]
-        self._free = free
-        self._free_regex = (
-            re.compile("|".join(f"(?P<t{i}>{t.pattern})" for i, t in enumerate(free)), re.IGNORECASE) if free else None
-        )
+        self._free = [t for t in ordered if not t.bounded]
+        alternatives = "|".join(f"(?P<t{i}>{t.pattern})" for i, t in enumerate(self._free))
+        self._free_regex = re.compile(alternatives, re.IGNORECASE) if alternatives else None
         super().__init__(supported_entities=self.ENTITIES, name=name, supported_language="en")
 
     def load(self) -> None:

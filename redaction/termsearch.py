@@ -9,7 +9,7 @@ the square of the text (a 16,000-word paste took 15 s, nearly all of it here).
 `TermSearch` gives the same matches as that alternation (leftmost first; at
 one position the first term in order that matches; the next search after the
 match) but tries at each word edge only the terms that can start there: each
-term's leading literal characters (read from its parsed pattern, up to `KEY`
+term's leading literal characters (read from its pattern, up to `KEY`
 of them) index it under a case-folded key, and the text's next characters
 are looked up under the same folding. A term with no leading literal (a
 host pattern that starts with a character class) is tried at every position
@@ -34,7 +34,6 @@ END = r"(?:(?![^\W\d_])|(?-i:(?<=[a-z])(?=[A-Z])))"
 
 KEY = 4  # leading characters a term is indexed by
 _MAX_LEADS = 16  # more spellings than this and the term is tried everywhere instead
-_EDGE = re.compile(START, re.IGNORECASE)
 # re.IGNORECASE compares simple lower cases, plus a few extra equivalences (re._casefix);
 # str.casefold agrees with all of them except the Turkish i's, which it keeps apart.
 _TURKISH_I = str.maketrans({"\u0130": "i", "\u0131": "i"})
