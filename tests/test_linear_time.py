@@ -85,3 +85,22 @@ def test_words_per_second_hold_on_a_long_ticket_like_text(redactor: Redactor):
     per_word_long = fastest(lambda: redactor.redact_text(long), 1) / 16_000
     # Before: 0.5 s for 2,000 words, 18 s for 16,000 (4.5x the time per word).
     assert per_word_long < 2 * per_word_short, (per_word_short, per_word_long)
+
+
+def test_prose_after_a_run_too_long_to_be_a_word_is_still_read(redactor: Redactor):
+    blob = "QUJD" * 50_000  # 200,000 characters of base64 without a space
+    text = f"Hi Wojtek,\nthe dump: {blob} and more {blob}\nThanks,\nGrzegorz\nShip to 42 Baker Street, London NW1 6XE\n"
+    redacted = redactor.redact_text(text)
+    # The name and address places skip the runs (redaction.blobs); what stands between and after them is theirs.
+    assert "Wojtek" not in redacted and "Grzegorz" not in redacted and "Baker Street" not in redacted
+    assert redacted.count(blob) == 2  # and the runs themselves are kept as they are
+
+
+def test_prose_spans_leave_out_only_the_long_runs():
+    from redaction.blobs import LONGEST_WORD, prose_spans
+
+    run = "x" * LONGEST_WORD
+    text = f"a {run} b {run}"
+    spans = prose_spans(text)
+    assert [text[s:e] for s, e in spans] == ["a ", " b "]
+    assert prose_spans("plain text, " + "y" * (LONGEST_WORD - 1)) == [(0, 12 + LONGEST_WORD - 1)]
