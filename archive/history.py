@@ -3,10 +3,12 @@
     suspects = verify_history(root, LeakScanner().scan)
     for s in suspects: print(s)        # 3f9a1c0b2d4e:tickets/2024/03/42.md:17: SECRET: the token is sg…(44)
 
-Every blob any ref reaches (branches, tags, remote-tracking refs, stash, the
-backup refs of a purge) is scanned once, however many commits hold it, and is
-reported at the first commit that added it, with the path it had there. The scan
-and the masking are archive.verify's. This is how a team checks an archive
+Every Markdown blob any ref reaches (the case notes and the generated pages, in
+branches, tags, remote-tracking refs, stash, the backup refs of a purge) is
+scanned once, however many commits hold it, and is reported at the first commit
+that added it, with the path it had there. The run state and .gitignore are the
+tool's bookkeeping (the export cursor would read as a secret) and are not scanned.
+The scan and the masking are archive.verify's. This is how a team checks an archive
 before it first pushes it, and after `forget --purge-history`.
 """
 
@@ -33,13 +35,14 @@ class HistorySuspect:
 
 
 def verify_history(root: Path, scan: Scan) -> list[HistorySuspect]:
-    """Suspects in every distinct blob the refs of the repository at `root` reach, oldest commit first."""
+    """Suspects in every distinct Markdown blob the refs of the repository at `root` reach, oldest commit first."""
     repo = GitRepo(Path(root))
     if repo.head() is None and not repo.git("for-each-ref", "--count=1").stdout.strip():
         return []
     first = _first_seen(repo)
     found: list[tuple[int, HistorySuspect]] = []
-    for sha, data in _blobs(repo, list(first)):
+    markdown = [sha for sha, (_, _, path) in first.items() if path.endswith(".md")]
+    for sha, data in _blobs(repo, markdown):
         order, commit, path = first[sha]
         if b"\0" in data[:8192]:
             continue  # binary: the archive writes none

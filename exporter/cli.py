@@ -716,7 +716,7 @@ def verify(
     """Re-scan the archived files for anything that looks like a leak; exit 1 listing file:line.
 
     Secrets, emails, phones, IPs and hosts or URLs off the allow-list are reported
-    with their values masked. With --history, every blob of every commit, each once.
+    with their values masked. With --history, every version of every note and page any ref reaches, each once.
     Example: ticket-archive verify --archive ./archive --history
     """
     from archive.casefile import TICKETS_DIR

@@ -26,6 +26,7 @@ import pytest
 from archive.backlinks import build_backlink_pages
 from archive.casefile import CACHE_DIR, STATE_DIR, TICKET_FILES
 from archive.erasure import BACKUP_PREFIX, PURGE_FILE
+from archive.history import verify_history
 from archive.manifest import Manifest
 from archive.pages import build_pages
 from archive.scrub import PAUSE_ENV, Scrubber, quotable_texts
@@ -34,9 +35,11 @@ from archive.settings import NoteSettings
 from archive.store import Archive
 from exporter.fake import FakeZendesk, build_dataset
 from exporter.jobs import run_export
+from redaction.scanner import LeakScanner
 from tests.conftest import cli_env, client_for, git
 
 ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.slow  # the module's archive is exported with the real redactor
 
 # Words no generated ticket has; the redactor keeps them (the world fixture checks they reached the archive).
 MARKERS_A = ("quokkatitle", "quokkaproblem", "quokkaresolved", "quokkalater", "quokkaerror")
@@ -166,6 +169,7 @@ def test_purge_leaves_no_trace_and_a_later_export_does_not_bring_them_back(world
     seconds = time.monotonic() - started
 
     assert_no_trace(world, path, notes_before)
+    assert verify_history(path, LeakScanner().scan) == []
     assert f"tickets {world.a}, {world.b} erased from the archive's history" in out
     assert "clone again" in out and "Reclone" in out
     assert int(git(path, "rev-list", "--count", "HEAD")) == commits_before + 1
@@ -267,6 +271,52 @@ def test_too_old_a_git_is_refused_with_its_own_exit_code(world: World, tmp_path:
         "ticket-archive: error: forget --purge-history needs git 2.36.0 or later; this is git version 2.30.1: upgrade git"
     ]
     assert list(path.glob(f"tickets/*/*/{world.a}.md"))  # nothing changed
+
+
+# -- verify --history ------------------------------------------------------------------------
+
+TOKEN = "sgp_0123456789abcdef0123456789abcdef01234567"
+
+
+def verify(path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "exporter.cli", "verify", "--archive", str(path), *args],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+
+
+def test_verify_history_finds_a_leak_an_old_commit_holds_and_head_does_not(world: World, tmp_path: Path) -> None:
+    path = copy(world, tmp_path / "archive")
+    clean = verify(path, "--history")
+    assert clean.returncode == 0 and clean.stdout == "", clean.stdout + clean.stderr
+    assert "no suspected leaks in any version of any file" in clean.stderr
+
+    note = sorted(path.glob(TICKET_FILES))[0]
+    relpath = note.relative_to(path).as_posix()
+    original = note.read_text("utf-8")
+    lines = original.splitlines()
+    lines.insert(len(lines) - 1, f"the token is {TOKEN}")
+    note.write_text("\n".join(lines) + "\n")
+    git(path, "commit", "--quiet", "-am", "a hand edit that leaks")
+    leaked_at = git(path, "rev-parse", "HEAD").strip()
+    note.write_text(original)
+    git(path, "commit", "--quiet", "-am", "the leak removed again")
+    git(path, "commit", "--quiet", "--allow-empty", "-m", "later")
+
+    assert verify(path).returncode == 0  # HEAD is clean
+    found = verify(path, "--history")
+
+    assert found.returncode == 1
+    assert found.stdout.splitlines() == [f"{leaked_at[:12]}:{relpath}:{len(lines) - 1}: SECRET: the token is sg…(44)"]
+    assert TOKEN not in found.stdout + found.stderr
+    assert "1 suspected leak(s) in 1 file version(s) of the history" in found.stderr
+
+
+def test_verify_history_on_an_archive_of_80_tickets_reports_nothing(fake_archive) -> None:
+    path, _ = fake_archive
+    started = time.monotonic()
+    assert verify_history(path, LeakScanner().scan) == []
+    print(f"verify --history, 80-ticket archive: {time.monotonic() - started:.2f} s")
 
 
 # -- what each file of a rewritten commit keeps (archive.scrub) -----------------------------
