@@ -87,8 +87,9 @@ class PurgeResult:
         """The command that pushes the rewritten history, as `--push` runs it."""
         if self.remote is None:
             return None
-        lease = f"refs/heads/{self.branch}:{self.lease}" if self.lease else f"refs/heads/{self.branch}"
-        return f"git -C {path} push --force-with-lease={lease} {self.remote} HEAD:refs/heads/{self.branch}"
+        # Without a recorded commit there is nothing to lease on: fetching one first would bring the old history back.
+        force = f"--force-with-lease=refs/heads/{self.branch}:{self.lease}" if self.lease else "--force"
+        return f"git -C {path} push {force} {self.remote} HEAD:refs/heads/{self.branch}"
 
 
 def purge_history(archive: Archive, ticket_ids: Iterable[int], *, push: bool = False) -> PurgeResult:

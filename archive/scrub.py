@@ -10,7 +10,7 @@ by file, what each commit keeps:
   (`tickets/YYYY/MM/<id>.md`: every page line about a case carries its link) and
   each line that holds one of the forgotten notes' quotable texts — what a page
   is built from (archive.manifest.Entry): the title, the resolution's first line,
-  the errors and their signature templates, compared with Markdown escapes and
+  the errors, their signature templates and ids, compared with Markdown escapes and
   runs of spaces taken out; not those a note in HEAD has as well (another case's
   error of the same signature: its text, too). That second rule catches the lines
   that quote without a link (a signature's template) and pages an older renderer wrote;
@@ -74,12 +74,14 @@ def quotable_texts(path: str, text: str) -> set[str]:
     """What a generated page can quote of one version of a case note."""
     case = read_case_file(path, text)
     entry = entry_of(case)
-    return _quotes(case.title, entry.resolution if entry else None, case.header.errors)
+    return _quotes(case.title, entry.resolution if entry else None, case.header.errors, case.header.signatures)
 
 
-def _quotes(title: str, resolution: str | None, errors: Iterable[str]) -> set[str]:
+def _quotes(title: str, resolution: str | None, errors: Iterable[str], signatures: Iterable[str]) -> set[str]:
     errors = list(errors)
-    found = {title, *errors, *signatures_of(errors).values()}
+    # The ids the note recorded, besides the templates today's rules give: an older page may show
+    # a template older rules made, on a line that names its signature.
+    found = {title, *errors, *signatures_of(errors).values(), *signatures}
     if resolution:
         found.add(resolution.rstrip(" …"))
     return {p for p in map(_plain, found) if len(p) >= MIN_QUOTE}
@@ -92,7 +94,7 @@ def remaining_quotes(root: Path) -> set[str]:
     manifest = Manifest.load(root, head) or Manifest.rebuild(root)
     found: set[str] = set()
     for entry in manifest.entries.values():
-        found |= _quotes(entry.title, entry.resolution, entry.errors)
+        found |= _quotes(entry.title, entry.resolution, entry.errors, entry.signatures)
     return found
 
 

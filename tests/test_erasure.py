@@ -204,6 +204,26 @@ def test_a_purge_killed_midway_is_finished_by_running_it_again(world: World, sta
     assert_no_trace(world, path, notes_before)
 
 
+def test_tags_stash_and_old_backups_keep_nothing_either(world: World, tmp_path: Path) -> None:
+    path = copy(world, tmp_path / "archive")
+    notes_before = note_hashes(path, {world.a, world.b})
+    git(path, "tag", "-a", "-m", "first night", "first-night", "HEAD~1")
+    git(path, "update-ref", "refs/original/refs/heads/main", "HEAD")  # what git filter-branch leaves
+    (note,) = path.glob(f"tickets/*/*/{world.a}.md")
+    note.write_text(note.read_text("utf-8") + "a hand edit quokkastash\n")
+    git(path, "-c", "user.name=x", "-c", "user.email=x@x.invalid", "stash", "--quiet")
+    assert b"quokkastash" in all_objects(path)
+
+    purge(world, path)
+
+    assert_no_trace(world, path, notes_before)
+    assert b"quokkastash" not in all_objects(path)
+    assert git(path, "for-each-ref", "--format=%(refname)", "refs/original/") == ""
+    tagged = git(path, "rev-parse", "first-night^{commit}").strip()
+    assert tagged == git(path, "rev-parse", "HEAD~2").strip()  # the tag follows its rewritten commit
+    assert not list(path.glob(f"tickets/*/*/{world.a}.md"))
+
+
 def test_push_force_pushes_with_lease_and_keeps_the_remote(world: World, tmp_path: Path) -> None:
     path = copy(world, tmp_path / "archive")
     remote = tmp_path / "remote.git"
@@ -350,3 +370,4 @@ def test_the_quotable_texts_of_a_note_are_what_pages_show_of_it(world: World) ->
     assert any("quokkatitle" in q for q in quotes)
     assert any("quokkaresolved" in q for q in quotes)
     assert any("quokkaerror" in q for q in quotes)
+    assert any(q.startswith("sig-") for q in quotes)  # the row of signatures/README.md names it
