@@ -156,7 +156,7 @@ def assert_no_trace(world: World, path: Path, notes_before: dict[str, str]) -> N
     pages = {**build_pages(entries, NoteSettings()), **build_backlink_pages(entries, NoteSettings())}
     for relpath, data in pages.items():
         assert (path / relpath).read_bytes() == data, relpath
-    tracked = {p for p in git(path, "ls-files").split() if not p.startswith(("tickets/", ".")) }
+    tracked = {p for p in git(path, "ls-files").split() if not p.startswith(("tickets/", "."))}
     assert tracked == set(pages)
 
 
@@ -232,13 +232,18 @@ def test_tags_stash_and_old_backups_keep_nothing_either(world: World, tmp_path: 
     assert not list(path.glob(f"tickets/*/*/{world.a}.md"))
 
 
-def test_push_force_pushes_with_lease_and_keeps_the_remote(world: World, tmp_path: Path) -> None:
+def pushed_copy(world: World, tmp_path: Path) -> tuple[Path, Path, str]:
+    """A copy of the archive pushed to a bare remote `origin`: the copy, the remote, the commit pushed."""
     path = copy(world, tmp_path / "archive")
     remote = tmp_path / "remote.git"
     subprocess.run(["git", "init", "--quiet", "--bare", str(remote)], check=True)
     git(path, "remote", "add", "origin", str(remote))
     git(path, "push", "--quiet", "origin", "HEAD:refs/heads/main")
-    old = git(path, "rev-parse", "HEAD").strip()
+    return path, remote, git(path, "rev-parse", "HEAD").strip()
+
+
+def test_push_force_pushes_with_lease_and_keeps_the_remote(world: World, tmp_path: Path) -> None:
+    path, remote, old = pushed_copy(world, tmp_path)
 
     out = purge(world, path, "--push")
 
@@ -252,12 +257,7 @@ def test_push_force_pushes_with_lease_and_keeps_the_remote(world: World, tmp_pat
 
 
 def test_without_push_it_prints_the_push_command_and_the_lease_refuses_a_moved_remote(world: World, tmp_path: Path) -> None:
-    path = copy(world, tmp_path / "archive")
-    remote = tmp_path / "remote.git"
-    subprocess.run(["git", "init", "--quiet", "--bare", str(remote)], check=True)
-    git(path, "remote", "add", "origin", str(remote))
-    git(path, "push", "--quiet", "origin", "HEAD:refs/heads/main")
-    old = git(path, "rev-parse", "HEAD").strip()
+    path, remote, old = pushed_copy(world, tmp_path)
 
     out = purge(world, path)
 
