@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import signal
 import subprocess
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -36,22 +37,36 @@ class GitRepo:
         # the archive locked.
         self.inherit_fds: tuple[int, ...] = ()
 
-    def git(self, *args: str, input: bytes | None = None, check: bool = True) -> subprocess.CompletedProcess[bytes]:
+    def git(
+        self, *args: str, input: bytes | None = None, check: bool = True, timeout: float | None = None
+    ) -> subprocess.CompletedProcess[bytes]:
+        """Run git here; `timeout` (seconds) for what talks to a remote that may never answer."""
         env = dict(os.environ)
         # Unattended: never prompt for credentials, never open an editor or pager.
         env.update(GIT_TERMINAL_PROMPT="0", GIT_EDITOR="true", GIT_PAGER="cat", LC_ALL="C")
+        command = next((a for a in args if not a.startswith("-") and "=" not in a), args[0])
         try:
-            result = subprocess.run(
+            # With a timeout git gets its own process group: killing git alone would leave its ssh or
+            # upload-pack child holding the pipes open, and the wait for them would hang in turn.
+            with subprocess.Popen(
                 ["git", "-C", str(self.path), *args],
-                input=input,
-                capture_output=True,
+                stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
                 env=env,
                 pass_fds=self.inherit_fds,
-            )
+                start_new_session=timeout is not None,
+            ) as process:
+                try:
+                    stdout, stderr = process.communicate(input, timeout=timeout)
+                except subprocess.TimeoutExpired:
+                    os.killpg(process.pid, signal.SIGKILL)
+                    process.communicate()
+                    raise GitError(f"git {command} in {self.path} gave no answer within {timeout:g} s") from None
         except FileNotFoundError:
             raise GitError("git is not installed or not on PATH; install git") from None
+        result = subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
         if check and result.returncode != 0:
-            command = next((a for a in args if not a.startswith("-") and "=" not in a), args[0])
             raise GitError(f"git {command} failed in {self.path}: {last_line(result.stderr)}")
         return result
 
@@ -172,7 +187,7 @@ class GitRepo:
 
     def remote_head(self, remote: str, branch: str) -> str:
         """What the remote's branch points at now ('' when it has none)."""
-        out = self.git("ls-remote", remote, f"refs/heads/{branch}").stdout.decode().split()
+        out = self.git("ls-remote", remote, f"refs/heads/{branch}", timeout=60).stdout.decode().split()
         return out[0] if out else ""
 
     def branch(self) -> str:

@@ -37,6 +37,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
+from redaction.blobs import in_prose
 from redaction.detector import PatternDetector
 from redaction.wordsearch import LowerText, find_words
 
@@ -317,5 +318,5 @@ class AddressRecognizer(PatternDetector):
     ENTITIES = (ADDRESS,)
 
     def find(self, text: str) -> Iterator[tuple[str, int, int, float, str]]:
-        for start, end, why in find_addresses(text):
+        for start, end, why in in_prose(find_addresses, text):
             yield ADDRESS, start, end, 0.8, why

@@ -36,7 +36,7 @@ from redaction.identifiers import AccountFinder
 from redaction.known import PERSON, KnownEntityRecognizer
 from redaction.models import Finding
 from redaction.names import NameFinder, name_lists
-from redaction.ner import LABEL_MAPPING, NerPolicy, words_written_as_code
+from redaction.ner import LABEL_MAPPING, NerPolicy, may_hold_entity, words_written_as_code
 from redaction.network import outside_allowed_links
 from redaction.people import People, name_words
 from redaction.recognizers import findings_from
@@ -106,7 +106,14 @@ class TextAnalyzer:
         return found
 
     def _ner_pass(self, texts: Sequence[str], use_ner: Sequence[bool], policy: NerPolicy, found: list[list[Finding]]) -> None:
-        docs = plan(texts, use_ner, chunk_chars=self._chunk_chars, overlap=self._overlap, bulk_chars=self._bulk_chars)
+        docs = plan(
+            texts,
+            use_ner,
+            chunk_chars=self._chunk_chars,
+            overlap=self._overlap,
+            bulk_chars=self._bulk_chars,
+            readable=may_hold_entity,
+        )
         if not docs:
             return
         nlp = self._nlp_engine.get_nlp(LANGUAGE)

@@ -10,8 +10,12 @@ Two ways to cut, both producing `NerDoc`s for one `nlp.pipe` call:
   that contain a digit are masked to `x`s of the same length (timestamps,
   IDs, durations, IPs — never part of a name), identical masked lines are run
   through NER once, and packed into pieces of at most `chunk_chars`. A 2 MB
-  log is mostly the same few hundred line shapes. Lines longer than a chunk
-  are chunked like ordinary texts.
+  log is mostly the same few hundred line shapes. A long line of minified JSON
+  (one that starts with `{` or `[`) is first cut before each key or string
+  element, so its records repeat as shapes too; a piece still longer than a
+  chunk is chunked like ordinary text.
+  An ordinary text the NER policy could take nothing from (`readable`:
+  `ner.may_hold_entity`, no capital letter) is not read at all.
 
 The small English model sees a few tokens either side of a word, so a line is
 enough context for the names that appear in logs.
@@ -21,10 +25,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Callable, Iterator, Sequence
 
 _DIGIT_TOKEN = re.compile(r"\S*\d\S*")
 _LINE = re.compile(r"[^\n]+")
+# Before the next key or string element of a JSON object or array: `{"a": 1, "b": …`.
+_JSON_CUT = re.compile(r'(?<=[,{\[])[ \t]*(?=")')
+LONG_LINE = 1_000
 
 
 @dataclass(frozen=True)
@@ -93,27 +100,51 @@ def mask_digits(line: str) -> str:
     return _DIGIT_TOKEN.sub(lambda m: "x" * len(m.group()), line)
 
 
-def plan(texts: Sequence[str], use_ner: Sequence[bool], *, chunk_chars: int, overlap: int, bulk_chars: int) -> list[NerDoc]:
+def plan(
+    texts: Sequence[str],
+    use_ner: Sequence[bool],
+    *,
+    chunk_chars: int,
+    overlap: int,
+    bulk_chars: int,
+    readable: Callable[[str], bool] | None = None,
+) -> list[NerDoc]:
     docs: list[NerDoc] = []
     shapes: dict[str, Segment] = {}
     for i, (text, wanted) in enumerate(zip(texts, use_ner)):
         if not wanted or not text.strip():
             continue
         if len(text) <= bulk_chars:
-            docs.extend(_chunked(text, i, 0, chunk_chars, overlap))
+            # A text is a doc of its own: leaving one out changes no other's context.
+            if readable is None or readable(text):
+                docs.extend(_chunked(text, i, 0, chunk_chars, overlap))
             continue
-        for m in _LINE.finditer(text):
-            line = m.group()
-            if len(line) > chunk_chars:
-                docs.extend(_chunked(line, i, m.start(), chunk_chars, overlap))
-            elif line.strip():
-                shape = mask_digits(line)
-                segment = shapes.get(shape)
-                if segment is None:
-                    segment = shapes[shape] = Segment(0, len(shape), 0, len(shape))
-                segment.targets.append((i, m.start()))
+        # Bulk lines are packed side by side and NER sees across them: all are read, as they were.
+        for start, end in _bulk_pieces(text):
+            piece = text[start:end]
+            if len(piece) > chunk_chars:
+                docs.extend(_chunked(piece, i, start, chunk_chars, overlap))
+                continue
+            shape = mask_digits(piece)
+            segment = shapes.get(shape)
+            if segment is None:
+                segment = shapes[shape] = Segment(0, len(shape), 0, len(shape))
+            segment.targets.append((i, start))
     docs.extend(_packed(shapes, chunk_chars))
     return docs
+
+
+def _bulk_pieces(text: str) -> Iterator[tuple[int, int]]:
+    """The lines of a bulk text, long JSON ones cut before each key or element; blank ones left out."""
+    for line in _LINE.finditer(text):
+        start, end = line.span()
+        if end - start > LONG_LINE and text[start:end].lstrip()[:1] in ("{", "["):
+            for cut in _JSON_CUT.finditer(text, start, end):
+                if cut.start() > start and text[start : cut.start()].strip():
+                    yield start, cut.start()
+                start = cut.end()
+        if text[start:end].strip():
+            yield start, end
 
 
 def _chunked(text: str, index: int, offset: int, size: int, overlap: int) -> list[NerDoc]:

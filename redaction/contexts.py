@@ -31,6 +31,7 @@ from typing import Iterable, Iterator
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from redaction.blobs import prose_spans
 from redaction.english import fold, lexicon
 from redaction.names import PARTICLES, WORD, NameLists, name_lists
 from redaction.places import COMPANY, PLACES, STRONG, WEAK, Place
@@ -65,9 +66,11 @@ class ContextFinder:
         """(entity, start, end, sure) of every name and organization standing in a place for one.
 
         `sure`: the place holds names only (a greeting, a header), so the name may recur anywhere."""
+        spans = prose_spans(text)
         for place in self._places:
             group = "org" if place.strength == COMPANY else "name"
-            for match in place.pattern.finditer(text):
+            # Bounds, not slices: `^` and look-behinds still see the text before a span.
+            for match in (m for begin, end in spans for m in place.pattern.finditer(text, begin, end)):
                 span = self._take(text, match.start(group), match.end(group), place)
                 if span is not None:
                     yield (ORG if place.strength == COMPANY else PERSON), span[0], span[1], place.strength != WEAK

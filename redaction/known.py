@@ -29,6 +29,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from redaction.records import Organization, Ticket, User
 from redaction.models import Finding
 from redaction.network import AllowList, public_suffix, registered_domain
+from redaction.termsearch import TermSearch
 from redaction.vocabulary import COMMON_WORDS, FREEMAIL_DOMAINS, GENERIC_MAILBOXES, ORG_SUFFIXES
 
 PERSON = "PERSON"
@@ -37,11 +38,6 @@ EMAIL = "EMAIL"
 PHONE = "PHONE"
 HOST = "HOST"
 
-# A term starts and ends at a word edge; `_` and `-` are edges (tags are slugs), and so
-# is a lower→upper change (`myAcmeCorp`), a %-escape (`%2Facme`) and a JSON escape (`\nacme`).
-# Digits may follow (`acme01`) but not precede.
-_START = r"(?:(?<![^\W_])|(?-i:(?<=[a-z])(?=[A-Z]))|(?<=%[0-9A-Fa-f]{2})|(?<=\\[nrt]))"
-_END = r"(?:(?![^\W\d_])|(?-i:(?<=[a-z])(?=[A-Z])))"
 # Edges of a name found in the text itself (not told by Zendesk): a word of prose or a part of a user name
 # (`marek` in `dev-marek`, `marek.nowak`), never a piece of a longer word or of code (`MinLen`, `len(x)`).
 _WORD_START = r"(?<!\w)"
@@ -75,8 +71,10 @@ HELP_DESK_WORDS = frozenset(
 class Term:
     entity: str
     identity: str
-    pattern: str  # regex source, matched case-insensitively
-    bounded: bool = True  # wrap in word edges (_START/_END); phone patterns bring their own
+    # Regex source, matched case-insensitively. Start it with the word itself: a literal start is
+    # how termsearch finds a term in time linear in the text; others are tried at every word edge.
+    pattern: str
+    bounded: bool = True  # between word edges (termsearch.START/END); phone patterns bring their own
     # Word edges only (_WORD_START/_WORD_END): for names found in text, whose parts may be ordinary words.
     words_only: bool = False
 
@@ -265,23 +263,15 @@ class KnownEntityRecognizer(EntityRecognizer):
         self.known = known
         # Longest first, so `Acme Corp` wins over `Acme` at the same position.
         ordered = sorted(known.terms, key=lambda t: len(t.pattern), reverse=True)
-        self._terms = ordered
-        # The word edges are tested once per position, not once per term: one alternation between them.
-        def alternation(keep) -> str:
-            return "|".join(f"(?P<t{i}>{t.pattern})" for i, t in enumerate(ordered) if keep(t))
-
-        slugs = alternation(lambda t: t.bounded and not t.words_only)
-        words = alternation(lambda t: t.bounded and t.words_only)
-        free = alternation(lambda t: not t.bounded)
-        self._regexes = [
-            re.compile(source, re.IGNORECASE)
-            for source in (
-                f"{_START}(?:{slugs}){_END}" if slugs else "",
-                f"{_WORD_START}(?:{words}){_WORD_END}" if words else "",
-                free,
-            )
-            if source
+        self._slugs = [t for t in ordered if t.bounded and not t.words_only]
+        self._words = [t for t in ordered if t.bounded and t.words_only]
+        self._searches = [
+            (TermSearch([t.pattern for t in self._slugs]), self._slugs),
+            (TermSearch([t.pattern for t in self._words], start=_WORD_START, end=_WORD_END), self._words),
         ]
+        self._free = [t for t in ordered if not t.bounded]
+        alternatives = "|".join(f"(?P<t{i}>{t.pattern})" for i, t in enumerate(self._free))
+        self._free_regex = re.compile(alternatives, re.IGNORECASE) if alternatives else None
         super().__init__(supported_entities=self.ENTITIES, name=name, supported_language="en")
 
     def load(self) -> None:
@@ -304,12 +294,13 @@ class KnownEntityRecognizer(EntityRecognizer):
         ]
 
     def find(self, text: str) -> Iterable[tuple[Term, int, int]]:
-        found = [
-            (match.start(), match.end(), self._terms[int(match.lastgroup[1:])])
-            for regex in self._regexes
-            for match in regex.finditer(text)
-            if match.end() > match.start() and match.lastgroup
-        ]
+        found = [(start, end, terms[i]) for search, terms in self._searches for i, start, end in search.finditer(text)]
+        if self._free_regex is not None:
+            found += [
+                (match.start(), match.end(), self._free[int(match.lastgroup[1:])])
+                for match in self._free_regex.finditer(text)
+                if match.end() > match.start() and match.lastgroup
+            ]
         for start, end, term in sorted(found, key=lambda f: (f[0], -f[1])):
             yield term, start, end
 

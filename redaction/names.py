@@ -122,13 +122,16 @@ class NameFinder:
 
     def find(self, text: str) -> Iterator[tuple[int, int]]:
         resume = 0
+        line_end = -1  # the end of the candidate's line; looked up again only past it (one long line is one scan)
         # Only where a capitalized word is followed by another (or a particle): a few places per text.
         for candidate in _CANDIDATE.finditer(text):
             if candidate.start() < resume:
                 continue
-            line_end = text.find("\n", candidate.start())
+            if line_end < candidate.start():
+                line_end = text.find("\n", candidate.start())
+                line_end = len(text) if line_end < 0 else line_end
             words = []
-            for m in WORD.finditer(text, candidate.start(), len(text) if line_end < 0 else line_end):
+            for m in WORD.finditer(text, candidate.start(), line_end):
                 words.append((m.start(), m.end(), m.group()))
                 if len(words) >= 2 * MAX_WORDS:
                     break

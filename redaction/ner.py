@@ -47,6 +47,13 @@ _NEXT = re.compile(r"[ \t]{1,2}(" + WORD.pattern + r")(?![^\W\d_])")
 _GLUE = frozenset("@./\\_-:=$%#&+~*`")
 
 
+def may_hold_entity(text: str) -> bool:
+    """False when `NerPolicy` would take no span of `text`: every span it takes has a capital letter.
+
+    The chunk planner skips such texts; a rule that takes lower-case names from NER must change this."""
+    return text.lower() != text
+
+
 class NerPolicy:
     """Turns raw NER spans into the spans we redact, or None."""
 

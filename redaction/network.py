@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from bisect import bisect_right
+from itertools import accumulate
 from typing import Iterable, List, Optional, Sequence
 
 import tldextract
@@ -212,13 +214,18 @@ def outside_allowed_links(findings: Iterable[Finding], allowed: Sequence[tuple[i
     """
     if not allowed:
         return list(findings)
-    return [f for f in findings if not _part_of_allowed_link(f, allowed)]
+    # Sorted starts and the farthest end reached by any link starting there or before: one bisect per finding.
+    links = sorted(allowed)
+    starts = [s for s, _ in links]
+    reach = list(accumulate((e for _, e in links), max))
+    return [f for f in findings if not _part_of_allowed_link(f, starts, reach)]
 
 
-def _part_of_allowed_link(f: Finding, allowed: Sequence[tuple[int, int]]) -> bool:
+def _part_of_allowed_link(f: Finding, starts: Sequence[int], reach: Sequence[int]) -> bool:
     if f.type not in _PART_OF_ALLOWED_LINK or f.identity is not None:
         return False
-    return any(s <= f.start and f.end <= e for s, e in allowed)
+    at = bisect_right(starts, f.start) - 1
+    return at >= 0 and reach[at] >= f.end
 
 
 def _service_path(rest: str) -> bool:
