@@ -32,7 +32,6 @@ import os
 import re
 import subprocess
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -98,17 +97,16 @@ def remaining_quotes(root: Path) -> set[str]:
     return found
 
 
-@dataclass(frozen=True)
 class Scrubber:
-    ticket_ids: frozenset[int]
-    quotes: frozenset[str]  # _plain texts
+    """What every commit keeps once `ticket_ids` are forgotten; `quotes` are _plain texts of theirs."""
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_link", case_link(self.ticket_ids))
-        object.__setattr__(self, "_note", note_path(self.ticket_ids))
+    def __init__(self, ticket_ids: Iterable[int], quotes: Iterable[str] = ()) -> None:
+        self.ticket_ids = frozenset(int(i) for i in ticket_ids)
+        self.quotes = frozenset(quotes)
+        self._link = case_link(self.ticket_ids)
+        self._note = note_path(self.ticket_ids)
         ordered = sorted(self.quotes, key=lambda q: (-len(q), q))
-        pattern = "|".join(re.escape(q) for q in ordered)
-        object.__setattr__(self, "_quote", re.compile(pattern) if pattern else None)
+        self._quote = re.compile("|".join(re.escape(q) for q in ordered)) if ordered else None
 
     @classmethod
     def from_history(cls, repo: Path, ticket_ids: Iterable[int]) -> "Scrubber":
@@ -118,11 +116,11 @@ class Scrubber:
         quotes: set[str] = set()
         for path, text in forgotten_versions(repo, ids):
             quotes |= quotable_texts(path, text)
-        return cls(ids, frozenset(quotes - remaining_quotes(repo)))
+        return cls(ids, quotes - remaining_quotes(repo))
 
     def drops(self, path: str) -> bool:
         """A forgotten ticket's case note."""
-        return bool(self._note.match(path))  # type: ignore[attr-defined]
+        return bool(self._note.match(path))
 
     def keeps_as_is(self, path: str) -> bool:
         """Another ticket's case note: never changed."""
@@ -130,8 +128,7 @@ class Scrubber:
 
     def scrub(self, path: str, text: str) -> str | None:
         """`text` without the lines that link or quote a forgotten case; None when the page was about them alone."""
-        link: re.Pattern[str] = self._link  # type: ignore[attr-defined]
-        quote: re.Pattern[str] | None = self._quote  # type: ignore[attr-defined]
+        link, quote = self._link, self._quote
         lines = text.split("\n")
         plain = [_plain(line) for line in lines] if quote is not None else []
         if not link.search(text) and (quote is None or not quote.search("\n".join(plain))):

@@ -349,7 +349,7 @@ def test_verify_history_on_an_archive_of_80_tickets_reports_nothing(fake_archive
 
 
 def test_a_page_loses_the_lines_that_link_or_quote_a_forgotten_case_and_nothing_else() -> None:
-    scrubber = Scrubber(frozenset({42}), frozenset({"gc failed repo=<*> pod=gitserver-<n>"}))
+    scrubber = Scrubber({42}, {"gc failed repo=<*> pod=gitserver-<n>"})
     page = "\n".join(
         [
             "# Cases: gitserver",
