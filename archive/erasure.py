@@ -104,6 +104,8 @@ def purge_history(archive: Archive, ticket_ids: Iterable[int], *, push: bool = F
         resumed = purge is not None
         ids = sorted({int(i) for i in ticket_ids} | set(purge.ids if purge else ()))
         if purge is None or set(ids) != set(purge.ids):
+            if purge is None:
+                _require_remote_merged(archive)
             forget_in_head(archive, ids, "and purge them from history")
             _require_committed(archive)
             remote_refs = repo.refs(_REMOTE_TRACKING) if repo.head() else {}
@@ -237,6 +239,21 @@ def _remote(archive: Archive) -> str | None:
         return archive.repo.default_remote()
     except GitError:
         return None
+
+
+def _require_remote_merged(archive: Archive) -> None:
+    """Refuse when the remote's branch, as last fetched, has commits HEAD lacks: the forced push would drop them."""
+    repo = archive.repo
+    remote = _remote(archive)
+    if remote is None or repo.head() is None:
+        return
+    branch = repo.branch()
+    tracking = repo.refs(f"{_REMOTE_TRACKING}{remote}/{branch}").get(f"{_REMOTE_TRACKING}{remote}/{branch}")
+    if tracking and repo.git("merge-base", "--is-ancestor", tracking, "HEAD", check=False).returncode != 0:
+        raise ArchiveError(
+            f"{remote}/{branch} has commits this archive lacks, which the rewritten history's forced push would "
+            f"drop: merge them (git -C {archive.path} merge {remote}/{branch}), then run forget --purge-history again"
+        )
 
 
 def _require_committed(archive: Archive) -> None:

@@ -272,6 +272,20 @@ def test_without_push_it_prints_the_push_command_and_the_lease_refuses_a_moved_r
     assert refused.returncode != 0 and "stale info" in refused.stderr
 
 
+def test_a_remote_ahead_of_the_archive_is_refused_before_anything_changes(world: World, tmp_path: Path) -> None:
+    path, remote, old = pushed_copy(world, tmp_path)
+    git(path, "-c", "user.name=x", "-c", "user.email=x@x.invalid", "commit", "--quiet", "--allow-empty", "-m", "theirs")
+    git(path, "push", "--quiet", "origin", "HEAD:refs/heads/main")
+    git(path, "reset", "--quiet", "--hard", old)  # the archive never merged what the remote got
+
+    proc = forget(world, path, "--purge-history")
+    out, err = proc.communicate(timeout=60)
+
+    assert proc.returncode == 5
+    assert "origin/main has commits this archive lacks" in err
+    assert git(path, "rev-parse", "HEAD").strip() == old and list(path.glob(f"tickets/*/*/{world.a}.md"))
+
+
 def test_forget_without_purge_says_history_still_holds_them(world: World, tmp_path: Path) -> None:
     path = copy(world, tmp_path / "archive")
     proc = forget(world, path)
