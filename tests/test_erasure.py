@@ -24,7 +24,7 @@ from typing import Iterator
 import pytest
 
 from archive.backlinks import build_backlink_pages
-from archive.casefile import CACHE_DIR, STATE_DIR, TICKET_FILES
+from archive.casefile import INDEX_FILE, MANIFEST_FILE, STATE_DIR, TICKET_FILES
 from archive.erasure import BACKUP_PREFIX, PURGE_FILE
 from archive.history import verify_history
 from archive.verify import verify_archive
@@ -150,6 +150,7 @@ def assert_no_trace(world: World, path: Path, notes_before: dict[str, str]) -> N
     assert git(path, "status", "--porcelain", "--untracked-files=all") == ""
     assert git(path, "for-each-ref", BACKUP_PREFIX) == ""
     assert not (path / PURGE_FILE).exists()
+    assert (path / INDEX_FILE).exists() and (path / MANIFEST_FILE).exists()  # the caches are back, rebuilt
     assert {world.a, world.b} <= Archive(path).read_state().forgotten
     # HEAD's pages are what the archive's own page build gives from the notes left.
     entries = Manifest.rebuild(path).entries.values()
