@@ -358,7 +358,7 @@ def _purge(store: Archive, ids: list[int], named: str, push: bool) -> None:
     typer.echo(
         "every commit id from the first commit that held them on has changed. Then:\n"
         "  - owners of clones: delete the clone and clone again (a pull or merge would bring the old history back)\n"
-        "  - the Sourcegraph admin: Site admin > Repositories > the archive > Mirroring: 'Reclone', so Sourcegraph "
+        "  - the Sourcegraph admin: on the repository's Settings page, Mirroring tab, click Reclone, so Sourcegraph "
         "drops the old commits (a fetch alone keeps them searchable as history)"
     )
 
@@ -709,7 +709,7 @@ def verify(
     archive: ArchiveOption,
     history: Annotated[
         bool,
-        typer.Option("--history", help="Scan every version of every file any ref reaches; print commit:path:line."),
+        typer.Option("--history", help="Scan every version of every note and page any ref reaches; print commit:path:line."),
     ] = False,
     config: ConfigOption = None,
 ) -> None:
