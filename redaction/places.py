@@ -87,6 +87,9 @@ _NAME_FIELDS = (
     r"name|full[ \t]+name|first[ \t]+name|last[ \t]+name|surname|contact(?:[ \t]+person)?|customer|client|patient"
     r"|employee|beneficiary|recipient|attn|attention|requester|requested[ \t]+by|reporter|assignee|account[ \t]+holder"
     r"|card[ \t]?holder|signed|signature|submitted[ \t]+by|approved[ \t]+by|on[ \t]+behalf[ \t]+of"
+    # Credits: who made or handled it ("Written by:", "Reviewed by:", "Opened by:").
+    r"|(?:written|directed|produced|created|authored|edited|reviewed|reported|prepared|presented|narrated|illustrated"
+    r"|translated|composed|photographed|performed|maintained|assigned|opened|closed|resolved|filed|raised|posted)[ \t]+by"
 )
 _AFTER = (
     r"said|says|told|asked|mentioned|confirmed|noticed|reported|replied|responded|suggested|thinks|thought"
@@ -112,6 +115,29 @@ _ORG_AFTER = (
     r"team|department|org|organi[sz]ation|gitlab|github|bitbucket|jira|instance|cluster|network|vpn|sso|okta"
     r"|infrastructure|infra|security|it|legal|procurement|engineers|developers|admins|polic(?:y|ies)|repositor(?:y|ies)"
     r"|repos|monorepo|tenant|account|data[ \t]?cent(?:er|re)|firewall|proxy|employees|staff|codebase|workspace"
+)
+# What a person has and a product or company has not: kin, a home and the ways to reach it, a life, works
+# of their own. Written here from English usage: the nouns a possessive name ("Ada's …") takes.
+_POSSESSED = (
+    r"wife|husband|spouse|son|sons|daughters?|kids?|child|children|mother|father|mom|mum|dad|parents|brothers?"
+    r"|sisters?|family|friends?|boyfriend|girlfriend|fianc[ée]e?|uncles?|aunts?|cousins?|grand(?:son|daughter|mother|father)s?"
+    r"|nephews?|nieces?|widow|widower|neighbou?rs?|birthday|address|phone|cellphone|passport|signature|salary"
+    r"|life|death|funeral|grave|murder|murderers?|killers?|wedding|career|childhood|biography|memoir|obituary"
+    r"|songs?|albums?|novels?|poems?|paintings?|lyrics|voice|face|hair"
+)
+# Kin: "my daughter …" is followed by a name, whatever the word is.
+_KIN = (
+    r"kids?|sons?|daughters?|child|children|wife|husband|friend|brothers?|sisters?|mother|father|mom|mum|dad"
+    r"|neighbou?r|cousin|uncle|aunt|niece|nephew|grandson|granddaughter|grandmother|grandfather|fianc[ée]e?"
+    r"|boyfriend|girlfriend"
+)
+# Only a person is "he" or "she": a sentence's subject these refer back to is a person.
+_HE_SHE = r"he|she|him|her|his|hers|himself|herself"
+# What a quotation is said with ("…," says Ada.), and a reply's verbs.
+_SAYS = (
+    r"says|said|asks|asked|replies|replied|adds|added|explains|explained|notes|noted|writes|wrote|recalls|recalled"
+    r"|continues|continued|answers|answered|insists|insisted|admits|admitted|tells|told|laughs|laughed|whispers|whispered"
+    r"|shouts|shouted|exclaims|exclaimed"
 )
 _ENVIRONMENTS = r"staging|production|prod|dev|development|test|qa|uat|sandbox|internal|on-prem|self-hosted|preprod"
 
@@ -206,9 +232,27 @@ PLACES: tuple[Place, ...] = (
     Place("introduction", _compile(rf"(?i:\b(?:{_SELF}))[ \t]+{_UPPER}{_n()}"), WEAK),
     Place("title", _compile(rf"(?<![\w.])(?:{_TITLE})[ \t]+{_n()}"), STRONG, lower=True, certain=True),
     Place("field", _compile(rf"^[ \t>*-]*(?i:{_NAME_FIELDS})[ \t]*:[ \t]*{_n()}[ \t]*,?[ \t]*$"), STRONG, lower=True),
-    # Spoken to: "Anna, can you…", "…, Anna!"
+    # The answer to a question for a name: "What's your name?\nTiberne".
+    Place("field", _compile(rf"(?i:\bname)[ \t]*\?[ \t]*(?:\n[ \t>]*)?{_n()}[ \t]*[.!]?[ \t]*$"), STRONG, lower=True),
+    Place("kin", _compile(rf"(?i:\b(?:my|our|his|her|their|your)[ \t]+(?:{_KIN}))[ \t]*,?[ \t]+{_UPPER}{_n()}"), STRONG, certain=True),
+    # Spoken to: "Anna, can you…", "…, Anna!", "Remember me, Anna? I …"
     Place("vocative", _compile(rf"^[ \t]*{_UPPER}{_n()}[ \t]*,[ \t]*(?i:(?:can|could|would|will|do|did|are|have)[ \t]+(?:you|i|we))\b"), WEAK),
-    Place("vocative", _compile(rf",[ \t]+{_UPPER}{_n()}[ \t]*[!?][ \t]*(?:$|\n)"), WEAK),
+    Place("vocative", _compile(rf",[ \t]+{_UPPER}{_n()}[ \t]*[!?](?:[ \t]*(?:$|\n)|[ \t]+(?=[\"“]?[^\W\d_a-z]))"), WEAK),
+    # Who said a quotation: "…," says Ada. / "…," ada says. / said Ada to Tiberne.
+    Place("quotation", _compile(rf"[,!?…][\"”][ \t]*(?i:{_SAYS})[ \t]+(?i:{_TITLE_PREFIX})?{_n()}(?=[ \t]*(?:[.,;:!?]|$))"), STRONG, lower=True),
+    Place("quotation", _compile(rf"[,!?…][\"”][ \t]*{_n()}[ \t]+(?i:{_SAYS})\b"), STRONG, lower=True),
+    Place("quotation", _compile(rf"(?i:\b(?:{_SAYS}))[ \t]+{_UPPER}{_W}(?:[ \t]+{_W})?[ \t]+to[ \t]+{_UPPER}{_n()}"), WEAK),
+    # What "his" or "her" refers back to: the subject of that sentence or the one before it.
+    Place(
+        "antecedent",
+        _compile(
+            rf"(?:^|(?<=[.!?][ \t])|(?<=[.!?][ \t]{{2}}))[ \t>\"“]*{_UPPER}{_n()}"
+            rf"(?=[^.!?\n]{{0,120}}\b(?i:{_HE_SHE})\b|[^.!?\n]{{0,120}}[.!?][ \t]{{1,2}}[^.!?\n]{{0,120}}\b(?i:{_HE_SHE})\b)"
+        ),
+        WEAK,
+    ),
+    # A possessive before what only people have: "Ada's address", "Quillon Vasko's funeral".
+    Place("possessive", _compile(rf"{_UPPER}{_n()}['’]s[ \t]+(?:[\w-]+[ \t]+)?(?i:(?:{_POSSESSED})\b)"), WEAK, from_right=True),
     # A speaker's line without a time: "Anna: "Who are you?"", or one of two such lines in a row.
     Place("speaker", _compile(rf"^[ \t>]*{_UPPER}{_n()}[ \t]*:[ \t]?(?=[\"“])"), WEAK),
     Place("speaker", _compile(rf"^[ \t>]*{_UPPER}{_n()}[ \t]*:[ \t]?(?=[A-Z][^\n]*\n[ \t>]*{_UPPER}{_W}(?:[ \t]{_W})?[ \t]*:[ \t]?[\"“A-Z])"), WEAK),

@@ -1,0 +1,70 @@
+"""Names in ordinary English sentences, found by their grammar: what only people have or do, who said a
+quotation, whom "he" or "she" refers back to, and the other members of a list one name stands in.
+
+The names are made up for these tests and are on no list: "Brunvel", "Ostrik", "Zemarra", "Ilvaine
+Corbusk", "Pradlic", "Yvarne", "Tolvic", "Maresk". Nothing is taken from the evaluation in tests/evalset.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from redaction.contexts import PERSON, ContextFinder
+
+
+@pytest.fixture(scope="module")
+def places() -> ContextFinder:
+    return ContextFinder()
+
+
+def persons(finder: ContextFinder, text: str) -> set[str]:
+    return {text[start:end] for entity, start, end, _ in finder.find(text) if entity == PERSON}
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # A possessive before what only people have.
+        ("Could you send me Brunvel's new address?", "Brunvel"),
+        ("We met at Ilvaine Corbusk's wedding last June.", "Ilvaine Corbusk"),
+        ("The band played Ostrik's first album twice.", "Ostrik"),
+        # Who said a quotation, before or after the verb, in lower case too.
+        ('"The backup finished at noon," explains zemarra.', "zemarra"),
+        ('"It works again!" pradlic said.', "pradlic"),
+        ("Thanks for nothing! shouted Yvarne to Tolvic", "Tolvic"),
+        # Spoken to in mid-line, before the next sentence.
+        ("Do you know me, Maresk? We met in Oslo.", "Maresk"),
+        # Kin: any capitalized word after "my daughter" is her name, an English word too.
+        ("My daughter Juniper starts school in May.", "Juniper"),
+        ("Please add our nephew Bramble to the policy.", "Bramble"),
+        # Whom "he" or "she" refers back to: the sentence's subject.
+        ("Brunvel renewed the lease. She pays on the first of each month.", "Brunvel"),
+        ("Ostrik forgot his badge at the front desk.", "Ostrik"),
+        # The answer to a question for a name, and a credit line.
+        ("What is your first name?\nPradlic", "Pradlic"),
+        ("Reviewed by:   Ilvaine Corbusk", "Ilvaine Corbusk"),
+    ],
+)
+def test_a_name_is_found_by_the_sentence_around_it(places, text, name):
+    assert name in persons(places, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Things own things: a product's possessive, a lower-case owner, a tool after "he".
+        "Gitolite's scheduler retries every minute.",
+        "The kubelet's address is on the node.",
+        "He restarted Gitolite and his laptop.",
+        # No "he" or "she": an "it" refers to a thing.
+        "Frobnicator restarts the pods. It keeps its cache.",
+        # A quotation's speaker that is a pronoun or an English word.
+        '"The index is stale," he said.',
+        '"Use the flag," says the manual.',
+        # A credit that is no name.
+        "Caused by: Connection refused",
+        "What is the host name?\nWe use the default.",
+    ],
+)
+def test_no_name_where_the_sentence_names_none(places, text):
+    assert persons(places, text) == set()
