@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from redaction.contexts import PERSON, ContextFinder
+from redaction.coordination import ListFinder
 
 
 @pytest.fixture(scope="module")
@@ -68,3 +69,54 @@ def test_a_name_is_found_by_the_sentence_around_it(places, text, name):
 )
 def test_no_name_where_the_sentence_names_none(places, text):
     assert persons(places, text) == set()
+
+
+# ---------------------------------------------------------------------------
+# Lists: the other members of a list a name found stands in.
+# ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def members() -> ListFinder:
+    return ListFinder()
+
+
+def listed(finder: ListFinder, text: str, name: str) -> set[str]:
+    at = text.index(name)
+    return {text[start:end] for start, end in finder.find(text, [(at, at + len(name))])}
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "others"),
+    [
+        ("On the rota: Ostrik, Maresk, Tolvic and Yvarne.", "Ostrik", {"Maresk", "Tolvic", "Yvarne"}),
+        ("Zemarra and Ilvaine Corbusk fixed it.", "Zemarra", {"Ilvaine Corbusk"}),
+        ("Ask Pradlic & Drovan.", "Drovan", {"Pradlic"}),
+        ("Brunvel, Helga, and Skelde were there.", "Skelde", {"Brunvel", "Helga"}),
+    ],
+)
+def test_the_other_members_of_a_list_with_a_name_are_names(members, text, name, others):
+    assert listed(members, text, name) == others
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Thanks to Ostrik, Support and Billing.", "Ostrik"),  # English words
+        ("Tolvic, Kubernetes and Grafana.", "Tolvic"),  # tools
+        ("Maresk, cfg.Pradlic and Yvarne.", "Yvarne"),  # inside an identifier; lower case breaks the list
+        ("Maresk fixed it. Tolvic was off.", "Maresk"),  # no list
+    ],
+)
+def test_list_members_that_cannot_be_names_are_kept(members, text, name):
+    assert listed(members, text, name) == set()
+
+
+def test_a_list_without_a_name_found_gives_nothing(members):
+    assert list(members.find("Ostrik, Maresk and Tolvic.", [])) == []
+
+
+@pytest.mark.slow
+def test_a_list_with_a_name_the_model_knows_is_redacted_whole(redactor):
+    out = redactor.redact_text("The night shift was Peter Brandt, Zemarra and Yvarne.")
+    assert not any(name in out for name in ("Peter", "Brandt", "Zemarra", "Yvarne"))
