@@ -31,17 +31,33 @@ from typing import Iterable, Iterator
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from redaction.blobs import prose_spans
+from redaction.addresses import find_addresses
+from redaction.blobs import in_prose, prose_spans
 from redaction.english import fold, lexicon
 from redaction.names import PARTICLES, WORD, NameLists, name_lists
 from redaction.places import COMPANY, PLACES, STRONG, WEAK, Place
-from redaction.vocabulary import COMMON_WORDS, FOREIGN_FORMULAS, NOT_NAME_WORDS, PRODUCT_WORDS, TECH_WORDS
+from redaction.vocabulary import (
+    COMMON_WORDS,
+    CORPORATE_ENDINGS,
+    FOREIGN_FORMULAS,
+    NOT_NAME_WORDS,
+    ORG_SUFFIXES,
+    PRODUCT_WORDS,
+    TECH_WORDS,
+)
 
 PERSON = "PERSON"
 ORG = "ORG"
 
 _INITIAL = re.compile(r"[^\W\d_]\.")
 _INNER_CAPITAL = re.compile(r"[a-z][A-Z]|^[A-Z]{2,}[a-z]")
+# Whom a postal address is for: a line of two to four name words above its street line.
+_COMPANY_ENDINGS = frozenset(fold(e.strip(".")) for e in CORPORATE_ENDINGS) | ORG_SUFFIXES
+# Before the name on such a line: quote marks, bullets, a label ("Billing address:").
+_LINE_PREFIX = re.compile(r"[ \t>?*|#•-]*(?:[^\W\d_][^\W\d_ \t]*(?:[ \t][^\W\d_]+){0,2}[ \t]*:[ \t]*)?")
+_NAME_LINE = re.compile(
+    rf"(?:{_INITIAL.pattern}[ \t]?{WORD.pattern}|{WORD.pattern}[ \t]{{1,2}}{WORD.pattern})(?:[ \t]{{1,2}}{WORD.pattern}){{0,2}}"
+)
 
 
 class ContextFinder:
@@ -74,6 +90,34 @@ class ContextFinder:
                 span = self._take(text, match.start(group), match.end(group), place)
                 if span is not None:
                     yield (ORG if place.strength == COMPANY else PERSON), span[0], span[1], place.strength != WEAK
+        if "\n" in text:
+            yield from self._addressees(text)
+
+    def _addressees(self, text: str) -> Iterator[tuple[str, int, int, bool]]:
+        """The name lines of address blocks: "Ana Ruiz\nAcme GmbH\nHauptstraße 5\n10115 Berlin" → "Ana Ruiz"."""
+        seen: set[int] = set()
+        for start, _, _ in in_prose(find_addresses, text):
+            for begin, end in _lines_above(text, text.rfind("\n", 0, start) + 1):
+                if begin in seen:
+                    continue
+                seen.add(begin)
+                name_start = _LINE_PREFIX.match(text, begin, end).end()
+                name_end = len(text[:end].rstrip(" \t,"))
+                if name_end <= name_start or not _NAME_LINE.fullmatch(text, name_start, name_end):
+                    continue
+                if self._addressee(text[name_start:name_end]):
+                    yield PERSON, name_start, name_end, True
+
+    def _addressee(self, line: str) -> bool:
+        """Name words only, in any letter case; a company's line ("Acme GmbH") is not a person's."""
+        words = [w for w in WORD.findall(line) if len(w) > 1 or not line.startswith(w)]
+        if fold(words[-1]) in _COMPANY_ENDINGS:
+            return False
+        for word in words:
+            folded = fold(word)
+            if folded in self._never or folded in STOP_WORDS or _INNER_CAPITAL.search(word) or (len(word) > 1 and word.isupper()):
+                return False
+        return any(self._listed(w) or (len(w) >= 3 and not self._ordinary(w)) for w in words)
 
     def _take(self, text: str, start: int, end: int, place: Place) -> tuple[int, int] | None:
         words = [(m.start(), m.end(), m.group()) for m in WORD.finditer(text, start, end)]
@@ -151,3 +195,22 @@ class ContextFinder:
 
     def _ordinary(self, word: str) -> bool:
         return self._lexicon.is_word(word) or fold(word) in COMMON_WORDS
+
+
+def _lines_above(text: str, line_start: int, count: int = 3) -> list[tuple[int, int]]:
+    """(start, end) of up to `count` lines above the line at `line_start`, in its block; past one blank line, one more."""
+    lines: list[tuple[int, int]] = []
+    gap, at = False, line_start
+    while len(lines) < count and at > 0:
+        end = at - 1
+        begin = text.rfind("\n", 0, end) + 1
+        at = begin
+        if not text[begin:end].strip(" \t>"):
+            if gap:
+                break
+            gap = True  # "Ana Ruiz\n\nHauptstraße 5": a name above a blank line
+            continue
+        lines.append((begin, end))
+        if gap:
+            break
+    return lines

@@ -67,6 +67,7 @@ _ROLES = (
 _PLAIN_ROLES = (
     r"boss|manager|lead|cto|ceo|cio|ciso|coo|vp|director|engineer|admin|administrator|architect|consultant"
     r"|contractor|officer|developer|intern|analyst|sre|dba|head|contact|champion|counterpart|sysadmin|dev"
+    r"|founder|co-?founder|owner"
 )
 _BEFORE = (
     r"talked[ \t]+to|talking[ \t]+to|spoke[ \t]+(?:to|with)|spoken[ \t]+(?:to|with)|speaking[ \t]+(?:to|with)|met[ \t]+with"
@@ -138,6 +139,11 @@ _SAYS = (
     r"says|said|asks|asked|replies|replied|adds|added|explains|explained|notes|noted|writes|wrote|recalls|recalled"
     r"|continues|continued|answers|answered|insists|insisted|admits|admitted|tells|told|laughs|laughed|whispers|whispered"
     r"|shouts|shouted|exclaims|exclaimed"
+)
+# Not right after a determiner ("the", "its", …): one fixed-width look-behind per word.
+_NOT_AFTER_DETERMINER = "".join(
+    rf"(?<!\b(?i:{d})[ \t])"
+    for d in "a an the this that these those each every any some no its our your their my his her whose which".split()
 )
 _ENVIRONMENTS = r"staging|production|prod|dev|development|test|qa|uat|sandbox|internal|on-prem|self-hosted|preprod"
 
@@ -214,7 +220,7 @@ PLACES: tuple[Place, ...] = (
         "role",
         _compile(
             rf"(?i:\b(?:my|our|a|an|the|their|your|his|her)[ \t]+(?:[\w-]+[ \t]+){{0,2}}?(?:{_PLAIN_ROLES})s?)"
-            rf"[ \t]*,?[ \t]+{_n()}"
+            rf"[ \t]*[,:]?[ \t]+{_n()}"
         ),
         STRONG,
     ),
@@ -223,9 +229,11 @@ PLACES: tuple[Place, ...] = (
     Place("mention", _compile(rf"(?:^|(?<=[ \t(]))\+{_n()}(?=[\s,:;.!?)]|$)"), STRONG),
     Place("mention", _compile(rf"(?i:\b(?:cc|bcc|cc'?ing|cc'?d|fyi))[ \t]*:?[ \t]+{_n()}"), STRONG, lower=True),
     Place("mention", _compile(rf"(?i:\bping(?:ed|ing)?)[ \t]+{_n()}"), WEAK, lower=True),
+    # Whatever follows "my name is" is the writer's name, an English word too ("My name is Hazel").
+    Place("introduction", _compile(rf"(?i:\b(?:my[ \t]+name[ \t]+is|call[ \t]+me))[ \t]+{_n()}"), STRONG, lower=True, certain=True),
     Place(
         "introduction",
-        _compile(rf"(?i:\b(?:name[ \t]+is|call[ \t]+me|named(?:[ \t]+(?:him|her|them|it))?))[ \t]+{_n()}"),
+        _compile(rf"(?i:\b(?:name[ \t]+is|named(?:[ \t]+(?:him|her|them|it))?))[ \t]+{_n()}"),
         STRONG,
         lower=True,
     ),
@@ -233,26 +241,41 @@ PLACES: tuple[Place, ...] = (
     Place("title", _compile(rf"(?<![\w.])(?:{_TITLE})[ \t]+{_n()}"), STRONG, lower=True, certain=True),
     Place("field", _compile(rf"^[ \t>*-]*(?i:{_NAME_FIELDS})[ \t]*:[ \t]*{_n()}[ \t]*,?[ \t]*$"), STRONG, lower=True),
     # The answer to a question for a name: "What's your name?\nTiberne".
-    Place("field", _compile(rf"(?i:\bname)[ \t]*\?[ \t]*(?:\n[ \t>]*)?{_n()}[ \t]*[.!]?[ \t]*$"), STRONG, lower=True),
+    Place("field", _compile(rf"(?i:\bname)[ \t]*\?[ \t]*(?:\n[ \t>]*)?{_n()}[ \t]*[.!]?[ \t]*$"), STRONG, lower=True, certain=True),
     Place("kin", _compile(rf"(?i:\b(?:my|our|his|her|their|your)[ \t]+(?:{_KIN}))[ \t]*,?[ \t]+{_UPPER}{_n()}"), STRONG, certain=True),
     # Spoken to: "Anna, can you…", "…, Anna!", "Remember me, Anna? I …"
     Place("vocative", _compile(rf"^[ \t]*{_UPPER}{_n()}[ \t]*,[ \t]*(?i:(?:can|could|would|will|do|did|are|have)[ \t]+(?:you|i|we))\b"), WEAK),
     Place("vocative", _compile(rf",[ \t]+{_UPPER}{_n()}[ \t]*[!?](?:[ \t]*(?:$|\n)|[ \t]+(?=[\"“]?[^\W\d_a-z]))"), WEAK),
-    # Who said a quotation: "…," says Ada. / "…," ada says. / said Ada to Tiberne.
-    Place("quotation", _compile(rf"[,!?…][\"”][ \t]*(?i:{_SAYS})[ \t]+(?i:{_TITLE_PREFIX})?{_n()}(?=[ \t]*(?:[.,;:!?]|$))"), STRONG, lower=True),
-    Place("quotation", _compile(rf"[,!?…][\"”][ \t]*{_n()}[ \t]+(?i:{_SAYS})\b"), STRONG, lower=True),
+    # Who said a quotation: "…," says Ada. / "…," ada says. / said Ada to Tiberne. A capitalized word there
+    # is a name, an English word too ("…," says Hazel.); "the manual" or "he" is not.
+    Place(
+        "quotation",
+        _compile(rf"[,!?…][\"”][ \t]*(?i:{_SAYS})[ \t]+(?i:{_TITLE_PREFIX})?{_n()}(?=[ \t]*(?:[.,;:!?]|$))"),
+        STRONG,
+        lower=True,
+        certain=True,
+    ),
+    Place("quotation", _compile(rf"[,!?…][\"”][ \t]*{_n()}[ \t]+(?i:{_SAYS})\b"), STRONG, lower=True, certain=True),
     Place("quotation", _compile(rf"(?i:\b(?:{_SAYS}))[ \t]+{_UPPER}{_W}(?:[ \t]+{_W})?[ \t]+to[ \t]+{_UPPER}{_n()}"), WEAK),
-    # What "his" or "her" refers back to: the subject of that sentence or the one before it.
+    # What "his" or "her" refers back to: the subject of that sentence or the one before it ("marek said he …").
     Place(
         "antecedent",
         _compile(
-            rf"(?:^|(?<=[.!?][ \t])|(?<=[.!?][ \t]{{2}}))[ \t>\"“]*{_UPPER}{_n()}"
+            rf"(?:^|(?<=[.!?][ \t])|(?<=[.!?][ \t]{{2}}))[ \t>\"“]*{_n()}"
             rf"(?=[^.!?\n]{{0,120}}\b(?i:{_HE_SHE})\b|[^.!?\n]{{0,120}}[.!?][ \t]{{1,2}}[^.!?\n]{{0,120}}\b(?i:{_HE_SHE})\b)"
         ),
         WEAK,
+        lower=True,
     ),
     # A possessive before what only people have: "Ada's address", "Quillon Vasko's funeral".
     Place("possessive", _compile(rf"{_UPPER}{_n()}['’]s[ \t]+(?:[\w-]+[ \t]+)?(?i:(?:{_POSSESSED})\b)"), WEAK, from_right=True),
+    # In lower case only one word, and not after an article or a possessive: "the kubelet's address" is a thing's.
+    Place(
+        "possessive",
+        _compile(rf"(?<![^\W\d_'’.@/\\-]){_NOT_AFTER_DETERMINER}(?P<name>{_W})['’]s[ \t]+(?:[\w-]+[ \t]+)?(?i:(?:{_POSSESSED})\b)"),
+        WEAK,
+        lower=True,
+    ),
     # A speaker's line without a time: "Anna: "Who are you?"", or one of two such lines in a row.
     Place("speaker", _compile(rf"^[ \t>]*{_UPPER}{_n()}[ \t]*:[ \t]?(?=[\"“])"), WEAK),
     Place("speaker", _compile(rf"^[ \t>]*{_UPPER}{_n()}[ \t]*:[ \t]?(?=[A-Z][^\n]*\n[ \t>]*{_UPPER}{_W}(?:[ \t]{_W})?[ \t]*:[ \t]?[\"“A-Z])"), WEAK),

@@ -43,7 +43,16 @@ def persons(finder: ContextFinder, text: str) -> set[str]:
         ("Ostrik forgot his badge at the front desk.", "Ostrik"),
         # The answer to a question for a name, and a credit line.
         ("What is your first name?\nPradlic", "Pradlic"),
+        ("What's your last name? Hazelnut", "Hazelnut"),
         ("Reviewed by:   Ilvaine Corbusk", "Ilvaine Corbusk"),
+        # "My name is" and a quotation's speaker take an English word too.
+        ("My name is Bramble and I manage the account.", "Bramble"),
+        ('"The restore worked," says Thistle.', "Thistle"),
+        # A lower-case possessive that no article owns; a lower-case subject "he" refers back to.
+        ("Here is ostrik's new address:", "ostrik"),
+        ("maresk said he restarted the runner.", "maresk"),
+        # Who a role is, before a list: "our founders: …".
+        ("It was started by our two founders: Tolvic, Yvarne and Drovan.", "Tolvic"),
     ],
 )
 def test_a_name_is_found_by_the_sentence_around_it(places, text, name):
@@ -65,6 +74,8 @@ def test_a_name_is_found_by_the_sentence_around_it(places, text, name):
         # A credit that is no name.
         "Caused by: Connection refused",
         "What is the host name?\nWe use the default.",
+        "The kubelet's address is on the node.",
+        "the kubelet restarts and he is paged.",
     ],
 )
 def test_no_name_where_the_sentence_names_none(places, text):
@@ -120,3 +131,32 @@ def test_a_list_without_a_name_found_gives_nothing(members):
 def test_a_list_with_a_name_the_model_knows_is_redacted_whole(redactor):
     out = redactor.redact_text("The night shift was Peter Brandt, Zemarra and Yvarne.")
     assert not any(name in out for name in ("Peter", "Brandt", "Zemarra", "Yvarne"))
+
+
+# ---------------------------------------------------------------------------
+# Address blocks: the line above the street says whom the address is for.
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Please send the key to:\nIlvaine Corbusk\nHauptstraße 12\n10115 Berlin", "Ilvaine Corbusk"),
+        ("> yvarne tolvic\n> Kestrel Data GmbH\n> ul. Długa 5/7\n> 00-001 Warszawa", "yvarne tolvic"),
+        ("M. Pradlic\n\n14 Fenwick Road\nLeeds LS6 2AB", "M. Pradlic"),
+    ],
+)
+def test_the_name_line_of_an_address_block_is_a_name(places, text, name):
+    assert name in persons(places, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ship it to our office:\nDeployment Notes\n12 Main Street\nSpringfield, IL 62704",
+        "Kestrel Data GmbH\nHauptstraße 12\n10115 Berlin",
+        "Ostrik Zemarra\n\nThe office moved last year.\n\nHauptstraße 12\n10115 Berlin",
+    ],
+)
+def test_other_lines_above_an_address_are_no_name(places, text):
+    assert persons(places, text) == set()
