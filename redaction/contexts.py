@@ -32,7 +32,7 @@ from typing import Iterable, Iterator
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from redaction.addresses import find_addresses
-from redaction.blobs import in_prose, prose_spans
+from redaction.blobs import prose_spans
 from redaction.english import fold, lexicon
 from redaction.names import PARTICLES, WORD, NameLists, name_lists
 from redaction.places import COMPANY, PLACES, STRONG, WEAK, Place
@@ -55,9 +55,12 @@ _INNER_CAPITAL = re.compile(r"[a-z][A-Z]|^[A-Z]{2,}[a-z]")
 _COMPANY_ENDINGS = frozenset(fold(e.strip(".")) for e in CORPORATE_ENDINGS) | ORG_SUFFIXES
 # Before the name on such a line: quote marks, bullets, a label ("Billing address:").
 _LINE_PREFIX = re.compile(r"[ \t>?*|#•-]*(?:[^\W\d_][^\W\d_ \t]*(?:[ \t][^\W\d_]+){0,2}[ \t]*:[ \t]*)?")
-_NAME_LINE = re.compile(
+_NAME_LINE = (
     rf"(?:{_INITIAL.pattern}[ \t]?{WORD.pattern}|{WORD.pattern}[ \t]{{1,2}}{WORD.pattern})(?:[ \t]{{1,2}}{WORD.pattern}){{0,2}}"
 )
+_NAME_LINE_ALONE = re.compile(rf"^{_LINE_PREFIX.pattern}(?P<name>{_NAME_LINE})[ \t,]*$", re.MULTILINE)
+# How far below a name line its street line may stand: company, c/o, street; a blank line between.
+_BLOCK_LINES, _BLOCK_CHARS = 5, 400
 
 
 class ContextFinder:
@@ -84,6 +87,8 @@ class ContextFinder:
         `sure`: the place holds names only (a greeting, a header), so the name may recur anywhere."""
         spans = prose_spans(text)
         for place in self._places:
+            if place.needs is not None and not place.needs.search(text):
+                continue
             group = "org" if place.strength == COMPANY else "name"
             # Bounds, not slices: `^` and look-behinds still see the text before a span.
             for match in (m for begin, end in spans for m in place.pattern.finditer(text, begin, end)):
@@ -94,19 +99,25 @@ class ContextFinder:
             yield from self._addressees(text)
 
     def _addressees(self, text: str) -> Iterator[tuple[str, int, int, bool]]:
-        """The name lines of address blocks: "Ana Ruiz\nAcme GmbH\nHauptstraße 5\n10115 Berlin" → "Ana Ruiz"."""
-        seen: set[int] = set()
-        for start, _, _ in in_prose(find_addresses, text):
-            for begin, end in _lines_above(text, text.rfind("\n", 0, start) + 1):
-                if begin in seen:
-                    continue
-                seen.add(begin)
-                name_start = _LINE_PREFIX.match(text, begin, end).end()
-                name_end = len(text[:end].rstrip(" \t,"))
-                if name_end <= name_start or not _NAME_LINE.fullmatch(text, name_start, name_end):
-                    continue
-                if self._addressee(text[name_start:name_end]):
-                    yield PERSON, name_start, name_end, True
+        """The name lines of address blocks: "Ana Ruiz\nAcme GmbH\nHauptstraße 5\n10115 Berlin" → "Ana Ruiz".
+
+        Name-shaped lines first, then a street line looked for in the few lines below each: most texts
+        have no such line, and the address grammar runs on a window, not on the whole text."""
+        for line in _NAME_LINE_ALONE.finditer(text):
+            if not self._addressee(line.group("name")):
+                continue
+            below = line.end()
+            window = below
+            for _ in range(_BLOCK_LINES):
+                window = text.find("\n", window + 1, below + _BLOCK_CHARS)
+                if window < 0:
+                    window = min(len(text), below + _BLOCK_CHARS)
+                    break
+            for start, _, _ in find_addresses(text[below:window]):
+                street = text.rfind("\n", 0, below + start) + 1
+                if any(begin == line.start() for begin, _ in _lines_above(text, street)):
+                    yield PERSON, line.start("name"), line.end("name"), True
+                    break
 
     def _addressee(self, line: str) -> bool:
         """Name words only, in any letter case; a company's line ("Acme GmbH") is not a person's."""

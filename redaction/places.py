@@ -164,6 +164,8 @@ class Place:
     certain: bool = False
     # The name ends where the place is ("… said", "…'s security team"): words are taken from the right.
     from_right: bool = False
+    # A word the text must hold for the place to be looked for at all (one quick search, not one per sentence).
+    needs: re.Pattern[str] | None = None
 
 
 def _n(group: str = "name") -> str:
@@ -266,13 +268,17 @@ PLACES: tuple[Place, ...] = (
         ),
         WEAK,
         lower=True,
+        needs=re.compile(rf"\b(?i:{_HE_SHE})\b"),
     ),
     # A possessive before what only people have: "Ada's address", "Quillon Vasko's funeral".
     Place("possessive", _compile(rf"{_UPPER}{_n()}['’]s[ \t]+(?:[\w-]+[ \t]+)?(?i:(?:{_POSSESSED})\b)"), WEAK, from_right=True),
     # In lower case only one word, and not after an article or a possessive: "the kubelet's address" is a thing's.
     Place(
         "possessive",
-        _compile(rf"(?<![^\W\d_'’.@/\\-]){_NOT_AFTER_DETERMINER}(?P<name>{_W})['’]s[ \t]+(?:[\w-]+[ \t]+)?(?i:(?:{_POSSESSED})\b)"),
+        _compile(
+            rf"(?<![^\W\d_'’.@/\\-])(?={_W}['’]s[ \t]){_NOT_AFTER_DETERMINER}(?P<name>{_W})['’]s[ \t]+(?:[\w-]+[ \t]+)?"
+            rf"(?i:(?:{_POSSESSED})\b)"
+        ),
         WEAK,
         lower=True,
     ),
