@@ -132,8 +132,11 @@ _KIN = (
     r"|neighbou?r|cousin|uncle|aunt|niece|nephew|grandson|granddaughter|grandmother|grandfather|fianc[ée]e?"
     r"|boyfriend|girlfriend"
 )
-# Only a person is "he" or "she": a sentence's subject these refer back to is a person.
-_HE_SHE = r"he|she|him|her|his|hers|himself|herself"
+# Only a person is "him" or "her": a sentence's subject these refer back to is a person. Not "he" or "she",
+# which as a new clause's subject often is someone else ("Gitolite stopped, so he restarted it").
+_HE_SHE = r"him|her|his|hers|himself|herself"
+# A character of the same sentence before which no "he" or "she" stands: "his" after "he" is his, not the subject's.
+_NO_HE = r"(?:(?!\b(?i:he|she)\b)[^.!?\n])"
 # What a quotation is said with ("…," says Ada.), and a reply's verbs.
 _SAYS = (
     r"says|said|asks|asked|replies|replied|adds|added|explains|explained|notes|noted|writes|wrote|recalls|recalled"
@@ -259,12 +262,12 @@ PLACES: tuple[Place, ...] = (
     ),
     Place("quotation", _compile(rf"[,!?…][\"”][ \t]*{_n()}[ \t]+(?i:{_SAYS})\b"), STRONG, lower=True, certain=True),
     Place("quotation", _compile(rf"(?i:\b(?:{_SAYS}))[ \t]+{_UPPER}{_W}(?:[ \t]+{_W})?[ \t]+to[ \t]+{_UPPER}{_n()}"), WEAK),
-    # What "his" or "her" refers back to: the subject of that sentence or the one before it ("marek said he …").
+    # What "his" or "her" refers back to: the subject of that sentence or the one before it ("marek lost his …").
     Place(
         "antecedent",
         _compile(
             rf"(?:^|(?<=[.!?][ \t])|(?<=[.!?][ \t]{{2}}))[ \t>\"“]*{_n()}"
-            rf"(?=[^.!?\n]{{0,120}}\b(?i:{_HE_SHE})\b|[^.!?\n]{{0,120}}[.!?][ \t]{{1,2}}[^.!?\n]{{0,120}}\b(?i:{_HE_SHE})\b)"
+            rf"(?={_NO_HE}{{0,120}}\b(?i:{_HE_SHE})\b|{_NO_HE}{{0,120}}[.!?][ \t]{{1,2}}{_NO_HE}{{0,120}}\b(?i:{_HE_SHE})\b)"
         ),
         WEAK,
         lower=True,
