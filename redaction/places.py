@@ -101,6 +101,7 @@ _AFTER = (
     r"|review|email|reply|get[ \t]+back|be[ \t]+(?:out|back|available|off)|help|take|handle|update)"
     r"|ran[ \t]+the|sent|opened|owns|approved|needs[ \t]+to|wants|joined|left[ \t]+the[ \t]+company"
     r"|lives|lived|grew[ \t]+up|was[ \t]+born|studied|is[ \t]+a[ \t]+(?:very[ \t]+)?(?:\w+[ \t]+)?(?:person|man|woman|guy|colleague)"
+    r"|works[ \t]+(?:at|for)|(?:is|was|comes)[ \t]+from[ \t]+(?-i:(?=[^\W\d_a-z]))"
     r"|from[ \t]+(?:our|the|their|my|your)[ \t]+(?:[\w-]+[ \t]+){0,2}team"
 )
 _SPOKE = (
@@ -125,6 +126,12 @@ _POSSESSED = (
     r"|nephews?|nieces?|widow|widower|neighbou?rs?|birthday|address|phone|cellphone|passport|signature|salary"
     r"|life|death|funeral|grave|murder|murderers?|killers?|wedding|career|childhood|biography|memoir|obituary"
     r"|songs?|albums?|novels?|poems?|paintings?|lyrics|voice|face|hair"
+)
+# Roles a person is given in an account or a document ("add … as an admin").
+_GIVEN_ROLES = (
+    r"admin|administrator|owner|co-?owner|member|user|contact|approver|reviewer|maintainer|collaborator|editor|viewer"
+    r"|signatory|representative|delegate|manager|beneficiary|guardian|trustee|executor|dependant|dependent|cardholder"
+    r"|account[ \t]+holder|assignee|watcher|requester|cc"
 )
 # Kin: "my daughter …" is followed by a name, whatever the word is.
 _KIN = (
@@ -196,7 +203,8 @@ PLACES: tuple[Place, ...] = (
     # "-- Tymeo" or "- marek" as a text's last line.
     Place("sign-off", _compile(rf"^[ \t]*(?:--|-|—|–|~)[ \t]*{_n()}[ \t]*\s*\Z"), STRONG, lower=True),
     Place("signature", _compile(rf"^[ \t]*--[ \t]*\n[ \t]*{_n()}[ \t]*$"), STRONG),
-    Place("signature", _compile(rf"^[ \t]*{_n()}[ \t]*,?[ \t]*\n[ \t]*(?=[^\n]{{0,60}}$)[^\n]*?\b(?i:{_TITLES})\b"), STRONG),
+    # A name over a job title, a blank line between them or not (a CV's or a card's head).
+    Place("signature", _compile(rf"^[ \t]*{_n()}[ \t]*,?[ \t]*\n(?:[ \t]*\n)?[ \t]*(?=[^\n]{{0,60}}$)[^\n]*?\b(?i:{_TITLES})\b"), STRONG),
     Place("signature", _compile(rf"^[ \t]*{_n()}[ \t]*(?:\||,|–|—|-)[ \t]*(?=[^\n]{{0,80}}$)[^\n]*?\b(?i:{_TITLES})\b"), STRONG),
     Place(
         "mail header",
@@ -247,6 +255,17 @@ PLACES: tuple[Place, ...] = (
     Place("field", _compile(rf"^[ \t>*-]*(?i:{_NAME_FIELDS})[ \t]*:[ \t]*{_n()}[ \t]*,?[ \t]*$"), STRONG, lower=True),
     # The answer to a question for a name: "What's your name?\nTiberne".
     Place("field", _compile(rf"(?i:\bname)[ \t]*\?[ \t]*(?:\n[ \t>]*)?{_n()}[ \t]*[.!]?[ \t]*$"), STRONG, lower=True, certain=True),
+    # Given a role: "please add Ada Quill as an admin", "make yvarne the owner".
+    Place(
+        "role",
+        _compile(
+            rf"(?i:\b(?:add|added|adding|make|made|set|invite|invited|assign|assigned|appoint|appointed|register|registered"
+            rf"|nominate|nominated|list|listed))[ \t]+{_n()}[ \t]+(?i:(?:as[ \t]+)?(?:(?:a|an|the|our|my|their)[ \t]+)?"
+            rf"(?:[\w-]+[ \t]+)?(?:{_GIVEN_ROLES})s?\b)"
+        ),
+        STRONG,
+        lower=True,
+    ),
     Place("kin", _compile(rf"(?i:\b(?:my|our|his|her|their|your)[ \t]+(?:{_KIN}))[ \t]*,?[ \t]+{_UPPER}{_n()}"), STRONG, certain=True),
     # Spoken to: "Anna, can you…", "…, Anna!", "Remember me, Anna? I …"
     Place("vocative", _compile(rf"^[ \t]*{_UPPER}{_n()}[ \t]*,[ \t]*(?i:(?:can|could|would|will|do|did|are|have)[ \t]+(?:you|i|we))\b"), WEAK),

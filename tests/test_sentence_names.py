@@ -53,6 +53,14 @@ def persons(finder: ContextFinder, text: str) -> set[str]:
         ("maresk restarted the runner from his laptop.", "maresk"),
         # Who a role is, before a list: "our founders: …".
         ("It was started by our two founders: Tolvic, Yvarne and Drovan.", "Tolvic"),
+        # Given a role in an account, in lower case too.
+        ("Please add ilvaine corbusk as a billing admin.", "ilvaine corbusk"),
+        ("Can you make Pradlic the owner of the org?", "Pradlic"),
+        # Where someone works or comes from.
+        ("Zemarra works for a reseller in Lyon.", "Zemarra"),
+        ("Maresk is from Kestrel Data GmbH.", "Maresk"),
+        # A name over a job title, a blank line between.
+        ("Yvarne Tolvic\n\nSite Reliability Engineer\n\nExperience:", "Yvarne Tolvic"),
     ],
 )
 def test_a_name_is_found_by_the_sentence_around_it(places, text, name):
@@ -65,6 +73,9 @@ def test_a_name_is_found_by_the_sentence_around_it(places, text, name):
         # Things own things: a product's possessive, a lower-case owner, a tool after "he".
         "Gitolite's scheduler retries every minute.",
         "The kubelet's address is on the node.",
+        "Please add the bot as an admin.",
+        "Gitolite works with SSH keys.",
+        "This is from the docs.",
         "He restarted Gitolite and his laptop.",
         "Gitolite stopped syncing at noon. He restarted it twice, and his logs show nothing.",
         # No "he" or "she": an "it" refers to a thing.
@@ -76,6 +87,9 @@ def test_a_name_is_found_by_the_sentence_around_it(places, text, name):
         "Caused by: Connection refused",
         "What is the host name?\nWe use the default.",
         "The kubelet's address is on the node.",
+        "Please add the bot as an admin.",
+        "Gitolite works with SSH keys.",
+        "This is from the docs.",
         "the kubelet restarts and he is paged.",
     ],
 )
