@@ -1,5 +1,6 @@
 """Names in ordinary English sentences, found by their grammar: what only people have or do, who said a
-quotation, whom "he" or "she" refers back to, and the other members of a list one name stands in.
+quotation, whom "his" or "her" refers back to, whom an address block is for, and the other members of a
+list one name stands in.
 
 The names are made up for these tests and are on no list: "Brunvel", "Ostrik", "Zemarra", "Ilvaine
 Corbusk", "Pradlic", "Yvarne", "Tolvic", "Maresk". Nothing is taken from the evaluation in tests/evalset.
@@ -61,6 +62,10 @@ def persons(finder: ContextFinder, text: str) -> set[str]:
         ("Maresk is from Kestrel Data GmbH.", "Maresk"),
         # A name over a job title, a blank line between.
         ("Yvarne Tolvic\n\nSite Reliability Engineer\n\nExperience:", "Yvarne Tolvic"),
+        # The line above an address's street line says whom it is for.
+        ("Please send the key to:\nIlvaine Corbusk\nHauptstraße 12\n10115 Berlin", "Ilvaine Corbusk"),
+        ("> yvarne tolvic\n> Kestrel Data GmbH\n> ul. Długa 5/7\n> 00-001 Warszawa", "yvarne tolvic"),
+        ("M. Pradlic\n\n14 Fenwick Road\nLeeds LS6 2AB", "M. Pradlic"),
     ],
 )
 def test_a_name_is_found_by_the_sentence_around_it(places, text, name):
@@ -86,6 +91,10 @@ def test_a_name_is_found_by_the_sentence_around_it(places, text, name):
         # A credit that is no name.
         "Caused by: Connection refused",
         "What is the host name?\nWe use the default.",
+        # Lines above an address that are no name: ordinary words, a company, a sentence between.
+        "Ship it to our office:\nDeployment Notes\n12 Main Street\nSpringfield, IL 62704",
+        "Kestrel Data GmbH\nHauptstraße 12\n10115 Berlin",
+        "Ostrik Zemarra\n\nThe office moved last year.\n\nHauptstraße 12\n10115 Berlin",
         "The kubelet's address is on the node.",
         "Please add the bot as an admin.",
         "Gitolite works with SSH keys.",
@@ -147,31 +156,3 @@ def test_a_list_with_a_name_the_model_knows_is_redacted_whole(redactor):
     out = redactor.redact_text("The night shift was Peter Brandt, Zemarra and Yvarne.")
     assert not any(name in out for name in ("Peter", "Brandt", "Zemarra", "Yvarne"))
 
-
-# ---------------------------------------------------------------------------
-# Address blocks: the line above the street says whom the address is for.
-# ---------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("text", "name"),
-    [
-        ("Please send the key to:\nIlvaine Corbusk\nHauptstraße 12\n10115 Berlin", "Ilvaine Corbusk"),
-        ("> yvarne tolvic\n> Kestrel Data GmbH\n> ul. Długa 5/7\n> 00-001 Warszawa", "yvarne tolvic"),
-        ("M. Pradlic\n\n14 Fenwick Road\nLeeds LS6 2AB", "M. Pradlic"),
-    ],
-)
-def test_the_name_line_of_an_address_block_is_a_name(places, text, name):
-    assert name in persons(places, text)
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "Ship it to our office:\nDeployment Notes\n12 Main Street\nSpringfield, IL 62704",
-        "Kestrel Data GmbH\nHauptstraße 12\n10115 Berlin",
-        "Ostrik Zemarra\n\nThe office moved last year.\n\nHauptstraße 12\n10115 Berlin",
-    ],
-)
-def test_other_lines_above_an_address_are_no_name(places, text):
-    assert persons(places, text) == set()
