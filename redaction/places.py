@@ -119,12 +119,13 @@ _ORG_AFTER = (
     r"|repos|monorepo|tenant|account|data[ \t]?cent(?:er|re)|firewall|proxy|employees|staff|codebase|workspace"
 )
 # What a person has and a product or company has not: kin, a home and the ways to reach it, a life, works
-# of their own. Written here from English usage: the nouns a possessive name ("Ada's …") takes.
+# of their own. Written here from English usage: the nouns a possessive name ("Ada's …") takes. Not what
+# software has too ("… signature", "… life cycle", "… family of plugins").
 _POSSESSED = (
     r"wife|husband|spouse|son|sons|daughters?|kids?|child|children|mother|father|mom|mum|dad|parents|brothers?"
-    r"|sisters?|family|friends?|boyfriend|girlfriend|fianc[ée]e?|uncles?|aunts?|cousins?|grand(?:son|daughter|mother|father)s?"
-    r"|nephews?|nieces?|widow|widower|neighbou?rs?|birthday|address|phone|cellphone|passport|signature|salary"
-    r"|life|death|funeral|grave|murder|murderers?|killers?|wedding|career|childhood|biography|memoir|obituary"
+    r"|sisters?|friends?|boyfriend|girlfriend|fianc[ée]e?|uncles?|aunts?|cousins?|grand(?:son|daughter|mother|father)s?"
+    r"|nephews?|nieces?|widow|widower|neighbou?rs?|birthday|address|phone|cellphone|passport|salary"
+    r"|death|funeral|grave|murder|murderers?|killers?|wedding|career|childhood|biography|memoir|obituary"
     r"|songs?|albums?|novels?|poems?|paintings?|lyrics|voice|face|hair"
 )
 # Roles a person is given in an account or a document ("add … as an admin").
@@ -259,8 +260,8 @@ PLACES: tuple[Place, ...] = (
     Place(
         "role",
         _compile(
-            rf"(?i:\b(?:add|added|adding|make|made|set|invite|invited|assign|assigned|appoint|appointed|register|registered"
-            rf"|nominate|nominated|list|listed))[ \t]+{_n()}[ \t]+(?i:(?:as[ \t]+)?(?:(?:a|an|the|our|my|their)[ \t]+)?"
+            rf"(?i:\b(?:add|added|adding|make|made|invite|invited|assign|assigned|appoint|appointed|nominate|nominated))"
+            rf"[ \t]+{_n()}[ \t]+(?i:(?:as[ \t]+)?(?:(?:a|an|the|our|my|their)[ \t]+)?"
             rf"(?:[\w-]+[ \t]+)?(?:{_GIVEN_ROLES})s?\b)"
         ),
         STRONG,

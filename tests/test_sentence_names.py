@@ -77,6 +77,7 @@ def test_a_name_is_found_by_the_sentence_around_it(places, text, name):
     [
         # Things own things: a product's possessive, a lower-case owner, a tool after "he".
         "Gitolite's scheduler retries every minute.",
+        "Frobnik's life cycle hooks run twice; check Frobnik's signature first.",
         "The kubelet's address is on the node.",
         "Please add the bot as an admin.",
         "Gitolite works with SSH keys.",
