@@ -8,7 +8,9 @@ Four passes per batch (one ticket):
    finder (`names`) adds the full names the small model misses; the context
    finder (`contexts`) the names and organizations that stand where names
    stand, whatever the lists or the model say; the account finder
-   (`identifiers`) the user names inside paths, fields and namespaces.
+   (`identifiers`) the user names inside paths, fields and namespaces; the
+   list finder (`coordination`) the other members of a list a name found
+   stands in.
 2. People: each name found gets an identity, and its parts become a
    deny-list for the whole ticket (`people`).
 3. Patterns: Presidio's AnalyzerEngine runs secrets, URLs/hosts, emails,
@@ -31,6 +33,7 @@ from presidio_analyzer import AnalyzerEngine
 
 from redaction.chunks import plan
 from redaction.contexts import ContextFinder
+from redaction.coordination import ListFinder
 from redaction.engine import LANGUAGE, LoadedSpacyNlpEngine, blank_artifacts
 from redaction.identifiers import AccountFinder
 from redaction.known import PERSON, KnownEntityRecognizer
@@ -46,6 +49,7 @@ NAME_FINDER = "NameFinder"
 CONTEXT_FINDER = "NameContext"  # a place only names stand in: "Hi …,", "Signed-off-by: …"
 NAME_CUE = "NameCue"  # a word before what people do ("… said"): redacted where found, not spread on its own
 ACCOUNT_FINDER = "AccountFinder"
+LIST_FINDER = "NameList"  # "Ostrik, Maresk and Tolvic": in one list with a name found
 NER_RECOGNIZER = "SpacyRecognizer"
 _CACHED_TEXT = 256  # characters
 _CACHE_SIZE = 8192  # texts
@@ -62,6 +66,7 @@ class TextAnalyzer:
         *,
         places: ContextFinder | None = None,
         accounts: AccountFinder | None = None,
+        members: ListFinder | None = None,
         chunk_chars: int,
         overlap: int,
         batch_size: int,
@@ -73,6 +78,7 @@ class TextAnalyzer:
         self._names = names
         self._places = places or ContextFinder()
         self._accounts = accounts or AccountFinder()
+        self._members = members or ListFinder()
         max_length = nlp_engine.get_nlp(LANGUAGE).max_length
         self._chunk_chars = min(chunk_chars, max_length - 1)
         self._overlap = overlap
@@ -91,6 +97,7 @@ class TextAnalyzer:
         kept = known.known.kept_names
         names = self._names.with_blocked(kept)
         places, accounts = self._places.with_blocked(kept), self._accounts.with_blocked(kept)
+        members = self._members.with_blocked(kept)
         for i, text in enumerate(texts):
             if use_ner[i] and text.strip():
                 found[i] += [Finding(PERSON, s, e, NAME_FINDER, 0.85) for s, e in names.find(text)]
@@ -99,6 +106,14 @@ class TextAnalyzer:
                 ]
                 found[i] += [Finding(entity, s, e, ACCOUNT_FINDER, 0.9) for entity, s, e in accounts.find(text)]
         _drop_code_words(texts, found)
+        listed = []
+        for i, text in enumerate(texts):
+            persons = [(f.start, f.end) for f in found[i] if f.type == PERSON and f.recognizer != ACCOUNT_FINDER]
+            added = [Finding(PERSON, s, e, LIST_FINDER, 0.85) for s, e in members.find(text, persons)]
+            if added:
+                found[i] += added
+                listed.append(i)
+        _drop_code_words(texts, found, listed)  # a list member the text also writes as code
         people = People(known, names, confirming=frozenset({CONTEXT_FINDER, ACCOUNT_FINDER}))
         found, propagated = people.identify(texts, found)
         for i, text in enumerate(texts):
@@ -167,15 +182,17 @@ class TextAnalyzer:
 
 
 # Findings made from a word's shape or the model's guess, not from where the word stands.
-_GUESSES = frozenset({NER_RECOGNIZER, NAME_FINDER, NAME_CUE})
+_GUESSES = frozenset({NER_RECOGNIZER, NAME_FINDER, NAME_CUE, LIST_FINDER})
 
 
-def _drop_code_words(texts: Sequence[str], found: list[list[Finding]]) -> None:
+def _drop_code_words(texts: Sequence[str], found: list[list[Finding]], only: Sequence[int] | None = None) -> None:
     """NER's persons with a word the same text also writes in lower case, as code or a package ("Blis").
 
-    A listed given name keeps its span ("Anna Blis"): a person's name in lower case is a user name."""
+    A listed given name keeps its span ("Anna Blis"): a person's name in lower case is a user name.
+    `only`: the texts to look at (default all)."""
     lists = name_lists()
-    for i, findings in enumerate(found):
+    for i in range(len(found)) if only is None else only:
+        findings = found[i]
         spans = [f for f in findings if f.type == PERSON and f.recognizer in _GUESSES]
         if not spans:
             continue

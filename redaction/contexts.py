@@ -31,17 +31,36 @@ from typing import Iterable, Iterator
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from redaction.addresses import find_addresses
 from redaction.blobs import prose_spans
 from redaction.english import fold, lexicon
 from redaction.names import PARTICLES, WORD, NameLists, name_lists
 from redaction.places import COMPANY, PLACES, STRONG, WEAK, Place
-from redaction.vocabulary import COMMON_WORDS, FOREIGN_FORMULAS, NOT_NAME_WORDS, PRODUCT_WORDS, TECH_WORDS
+from redaction.vocabulary import (
+    COMMON_WORDS,
+    CORPORATE_ENDINGS,
+    FOREIGN_FORMULAS,
+    NOT_NAME_WORDS,
+    ORG_SUFFIXES,
+    PRODUCT_WORDS,
+    TECH_WORDS,
+)
 
 PERSON = "PERSON"
 ORG = "ORG"
 
 _INITIAL = re.compile(r"[^\W\d_]\.")
 _INNER_CAPITAL = re.compile(r"[a-z][A-Z]|^[A-Z]{2,}[a-z]")
+# Whom a postal address is for: a line of two to four name words above its street line.
+_COMPANY_ENDINGS = frozenset(fold(e.strip(".")) for e in CORPORATE_ENDINGS) | ORG_SUFFIXES
+# Before the name on such a line: quote marks, bullets, a label ("Billing address:").
+_LINE_PREFIX = re.compile(r"[ \t>?*|#•-]*(?:[^\W\d_][^\W\d_ \t]*(?:[ \t][^\W\d_]+){0,2}[ \t]*:[ \t]*)?")
+_NAME_LINE = (
+    rf"(?:{_INITIAL.pattern}[ \t]?{WORD.pattern}|{WORD.pattern}[ \t]{{1,2}}{WORD.pattern})(?:[ \t]{{1,2}}{WORD.pattern}){{0,2}}"
+)
+_NAME_LINE_ALONE = re.compile(rf"^{_LINE_PREFIX.pattern}(?P<name>{_NAME_LINE})[ \t,]*$", re.MULTILINE)
+# How far below a name line its street line may stand: company, c/o, street; a blank line between.
+_BLOCK_LINES, _BLOCK_CHARS = 5, 400
 
 
 class ContextFinder:
@@ -68,7 +87,7 @@ class ContextFinder:
         `sure`: the place holds names only (a greeting, a header), so the name may recur anywhere."""
         spans = prose_spans(text)
         for place in self._places:
-            if place.cue is not None and place.cue.search(text) is None:
+            if place.needs is not None and not place.needs.search(text):
                 continue
             group = "org" if place.strength == COMPANY else "name"
             # Bounds, not slices: `^` and look-behinds still see the text before a span.
@@ -76,6 +95,40 @@ class ContextFinder:
                 span = self._take(text, match.start(group), match.end(group), place)
                 if span is not None:
                     yield (ORG if place.strength == COMPANY else PERSON), span[0], span[1], place.strength != WEAK
+        if "\n" in text:
+            yield from self._addressees(text)
+
+    def _addressees(self, text: str) -> Iterator[tuple[str, int, int, bool]]:
+        """The name lines of address blocks: "Ana Ruiz\nAcme GmbH\nHauptstraße 5\n10115 Berlin" → "Ana Ruiz".
+
+        Name-shaped lines first, then a street line looked for in the few lines below each: most texts
+        have no such line, and the address grammar runs on a window, not on the whole text."""
+        for line in _NAME_LINE_ALONE.finditer(text):
+            if not self._addressee(line.group("name")):
+                continue
+            below = line.end()
+            window = below
+            for _ in range(_BLOCK_LINES):
+                window = text.find("\n", window + 1, below + _BLOCK_CHARS)
+                if window < 0:
+                    window = min(len(text), below + _BLOCK_CHARS)
+                    break
+            for start, _, _ in find_addresses(text[below:window]):
+                street = text.rfind("\n", 0, below + start) + 1
+                if any(begin == line.start() for begin, _ in _lines_above(text, street)):
+                    yield PERSON, line.start("name"), line.end("name"), True
+                    break
+
+    def _addressee(self, line: str) -> bool:
+        """Name words only, in any letter case; a company's line ("Acme GmbH") is not a person's."""
+        words = [w for w in WORD.findall(line) if len(w) > 1 or not line.startswith(w)]
+        if fold(words[-1]) in _COMPANY_ENDINGS:
+            return False
+        for word in words:
+            folded = fold(word)
+            if folded in self._never or folded in STOP_WORDS or _INNER_CAPITAL.search(word) or (len(word) > 1 and word.isupper()):
+                return False
+        return any(self._listed(w) or (len(w) >= 3 and not self._ordinary(w)) for w in words)
 
     def _take(self, text: str, start: int, end: int, place: Place) -> tuple[int, int] | None:
         words = [(m.start(), m.end(), m.group()) for m in WORD.finditer(text, start, end)]
@@ -153,3 +206,22 @@ class ContextFinder:
 
     def _ordinary(self, word: str) -> bool:
         return self._lexicon.is_word(word) or fold(word) in COMMON_WORDS
+
+
+def _lines_above(text: str, line_start: int, count: int = 3) -> list[tuple[int, int]]:
+    """(start, end) of up to `count` lines above the line at `line_start`, in its block; past one blank line, one more."""
+    lines: list[tuple[int, int]] = []
+    gap, at = False, line_start
+    while len(lines) < count and at > 0:
+        end = at - 1
+        begin = text.rfind("\n", 0, end) + 1
+        at = begin
+        if not text[begin:end].strip(" \t>"):
+            if gap:
+                break
+            gap = True  # "Ana Ruiz\n\nHauptstraße 5": a name above a blank line
+            continue
+        lines.append((begin, end))
+        if gap:
+            break
+    return lines

@@ -67,6 +67,7 @@ _ROLES = (
 _PLAIN_ROLES = (
     r"boss|manager|lead|cto|ceo|cio|ciso|coo|vp|director|engineer|admin|administrator|architect|consultant"
     r"|contractor|officer|developer|intern|analyst|sre|dba|head|contact|champion|counterpart|sysadmin|dev"
+    r"|founder|co-?founder|owner"
 )
 _BEFORE = (
     r"talked[ \t]+to|talking[ \t]+to|spoke[ \t]+(?:to|with)|spoken[ \t]+(?:to|with)|speaking[ \t]+(?:to|with)|met[ \t]+with"
@@ -87,6 +88,9 @@ _NAME_FIELDS = (
     r"name|full[ \t]+name|first[ \t]+name|last[ \t]+name|surname|contact(?:[ \t]+person)?|customer|client|patient"
     r"|employee|beneficiary|recipient|attn|attention|requester|requested[ \t]+by|reporter|assignee|account[ \t]+holder"
     r"|card[ \t]?holder|signed|signature|submitted[ \t]+by|approved[ \t]+by|on[ \t]+behalf[ \t]+of"
+    # Credits: who made or handled it ("Written by:", "Reviewed by:", "Opened by:").
+    r"|(?:written|directed|produced|created|authored|edited|reviewed|reported|prepared|presented|narrated|illustrated"
+    r"|translated|composed|photographed|performed|maintained|assigned|opened|closed|resolved|filed|raised|posted)[ \t]+by"
 )
 _AFTER = (
     r"said|says|told|asked|mentioned|confirmed|noticed|reported|replied|responded|suggested|thinks|thought"
@@ -97,6 +101,7 @@ _AFTER = (
     r"|review|email|reply|get[ \t]+back|be[ \t]+(?:out|back|available|off)|help|take|handle|update)"
     r"|ran[ \t]+the|sent|opened|owns|approved|needs[ \t]+to|wants|joined|left[ \t]+the[ \t]+company"
     r"|lives|lived|grew[ \t]+up|was[ \t]+born|studied|is[ \t]+a[ \t]+(?:very[ \t]+)?(?:\w+[ \t]+)?(?:person|man|woman|guy|colleague)"
+    r"|works[ \t]+(?:at|for)|(?:is|was|comes)[ \t]+from[ \t]+(?-i:(?=[^\W\d_a-z]))"
     r"|from[ \t]+(?:our|the|their|my|your)[ \t]+(?:[\w-]+[ \t]+){0,2}team"
 )
 _SPOKE = (
@@ -112,6 +117,44 @@ _ORG_AFTER = (
     r"team|department|org|organi[sz]ation|gitlab|github|bitbucket|jira|instance|cluster|network|vpn|sso|okta"
     r"|infrastructure|infra|security|it|legal|procurement|engineers|developers|admins|polic(?:y|ies)|repositor(?:y|ies)"
     r"|repos|monorepo|tenant|account|data[ \t]?cent(?:er|re)|firewall|proxy|employees|staff|codebase|workspace"
+)
+# What a person has and a product or company has not: kin, a home and the ways to reach it, a life, works
+# of their own. Written here from English usage: the nouns a possessive name ("Ada's …") takes. Not what
+# software has too ("… signature", "… life cycle", "… family of plugins").
+_POSSESSED = (
+    r"wife|husband|spouse|son|sons|daughters?|kids?|child|children|mother|father|mom|mum|dad|parents|brothers?"
+    r"|sisters?|friends?|boyfriend|girlfriend|fianc[ée]e?|uncles?|aunts?|cousins?|grand(?:son|daughter|mother|father)s?"
+    r"|nephews?|nieces?|widow|widower|neighbou?rs?|birthday|address|phone|cellphone|passport|salary"
+    r"|death|funeral|grave|murder|murderers?|killers?|wedding|career|childhood|biography|memoir|obituary"
+    r"|songs?|albums?|novels?|poems?|paintings?|lyrics|voice|face|hair"
+)
+# Roles a person is given in an account or a document ("add … as an admin").
+_GIVEN_ROLES = (
+    r"admin|administrator|owner|co-?owner|member|user|contact|approver|reviewer|maintainer|collaborator|editor|viewer"
+    r"|signatory|representative|delegate|manager|beneficiary|guardian|trustee|executor|dependant|dependent|cardholder"
+    r"|account[ \t]+holder|assignee|watcher|requester|cc"
+)
+# Kin: "my daughter …" is followed by a name, whatever the word is.
+_KIN = (
+    r"kids?|sons?|daughters?|child|children|wife|husband|friend|brothers?|sisters?|mother|father|mom|mum|dad"
+    r"|neighbou?r|cousin|uncle|aunt|niece|nephew|grandson|granddaughter|grandmother|grandfather|fianc[ée]e?"
+    r"|boyfriend|girlfriend"
+)
+# Only a person is "him" or "her": a sentence's subject these refer back to is a person. Not "he" or "she",
+# which as a new clause's subject often is someone else ("Gitolite stopped, so he restarted it").
+_HE_SHE = r"him|her|his|hers|himself|herself"
+# A character of the same sentence before which no "he" or "she" stands: "his" after "he" is his, not the subject's.
+_NO_HE = r"(?:(?!\b(?i:he|she)\b)[^.!?\n])"
+# What a quotation is said with ("…," says Ada.), and a reply's verbs.
+_SAYS = (
+    r"says|said|asks|asked|replies|replied|adds|added|explains|explained|notes|noted|writes|wrote|recalls|recalled"
+    r"|continues|continued|answers|answered|insists|insisted|admits|admitted|tells|told|laughs|laughed|whispers|whispered"
+    r"|shouts|shouted|exclaims|exclaimed"
+)
+# Not right after a determiner ("the", "its", …): one fixed-width look-behind per word.
+_NOT_AFTER_DETERMINER = "".join(
+    rf"(?<!\b(?i:{d})[ \t])"
+    for d in "a an the this that these those each every any some no its our your their my his her whose which".split()
 )
 _ENVIRONMENTS = r"staging|production|prod|dev|development|test|qa|uat|sandbox|internal|on-prem|self-hosted|preprod"
 
@@ -132,9 +175,8 @@ class Place:
     certain: bool = False
     # The name ends where the place is ("… said", "…'s security team"): words are taken from the right.
     from_right: bool = False
-    # For a place whose name comes before its keyword: the keyword alone, looked for first. A pattern that
-    # starts with a name is tried at every word; most texts hold none of the keywords.
-    cue: re.Pattern[str] | None = None
+    # A word the text must hold for the place to be looked for at all (one quick search, not one per sentence).
+    needs: re.Pattern[str] | None = None
 
 
 def _n(group: str = "name") -> str:
@@ -162,7 +204,8 @@ PLACES: tuple[Place, ...] = (
     # "-- Tymeo" or "- marek" as a text's last line.
     Place("sign-off", _compile(rf"^[ \t]*(?:--|-|—|–|~)[ \t]*{_n()}[ \t]*\s*\Z"), STRONG, lower=True),
     Place("signature", _compile(rf"^[ \t]*--[ \t]*\n[ \t]*{_n()}[ \t]*$"), STRONG),
-    Place("signature", _compile(rf"^[ \t]*{_n()}[ \t]*,?[ \t]*\n[ \t]*(?=[^\n]{{0,60}}$)[^\n]*?\b(?i:{_TITLES})\b"), STRONG),
+    # A name over a job title, a blank line between them or not (a CV's or a card's head).
+    Place("signature", _compile(rf"^[ \t]*{_n()}[ \t]*,?[ \t]*\n(?:[ \t]*\n)?[ \t]*(?=[^\n]{{0,60}}$)[^\n]*?\b(?i:{_TITLES})\b"), STRONG),
     Place("signature", _compile(rf"^[ \t]*{_n()}[ \t]*(?:\||,|–|—|-)[ \t]*(?=[^\n]{{0,80}}$)[^\n]*?\b(?i:{_TITLES})\b"), STRONG),
     Place(
         "mail header",
@@ -173,7 +216,7 @@ PLACES: tuple[Place, ...] = (
         "mail header",
         _compile(rf"{_n()}[ \t]*(?:<[^<>\n]{{1,100}}>|\[[^\[\]\n]{{1,100}}\]|\([^()\n]{{1,100}}\))?[ \t]*,?[ \t]*(?i:{_SPOKE})[ \t]*:"),
         STRONG,
-        cue=_compile(rf"(?i:{_SPOKE})[ \t]*:"),
+        needs=_compile(rf"(?i:{_SPOKE})[ \t]*:"),
     ),
     Place("mail header", _compile(rf"(?i:\bschrieb|\ba[ \t]+écrit|\bescribió)[ \t]+{_n()}[ \t]*(?=<|:|$)"), STRONG),
     Place("chat", _compile(rf"^[ \t]*{_TIME}[ \t]+{_n()}[ \t]*:(?!//)"), STRONG, lower=True),
@@ -192,7 +235,7 @@ PLACES: tuple[Place, ...] = (
         "role",
         _compile(
             rf"(?i:\b(?:my|our|a|an|the|their|your|his|her)[ \t]+(?:[\w-]+[ \t]+){{0,2}}?(?:{_PLAIN_ROLES})s?)"
-            rf"[ \t]*,?[ \t]+{_n()}"
+            rf"[ \t]*[,:]?[ \t]+{_n()}"
         ),
         STRONG,
     ),
@@ -201,18 +244,68 @@ PLACES: tuple[Place, ...] = (
     Place("mention", _compile(rf"(?:^|(?<=[ \t(]))\+{_n()}(?=[\s,:;.!?)]|$)"), STRONG),
     Place("mention", _compile(rf"(?i:\b(?:cc|bcc|cc'?ing|cc'?d|fyi))[ \t]*:?[ \t]+{_n()}"), STRONG, lower=True),
     Place("mention", _compile(rf"(?i:\bping(?:ed|ing)?)[ \t]+{_n()}"), WEAK, lower=True),
+    # Whatever follows "my name is" is the writer's name, an English word too ("My name is Hazel").
+    Place("introduction", _compile(rf"(?i:\b(?:my[ \t]+name[ \t]+is|call[ \t]+me))[ \t]+{_n()}"), STRONG, lower=True, certain=True),
     Place(
         "introduction",
-        _compile(rf"(?i:\b(?:name[ \t]+is|call[ \t]+me|named(?:[ \t]+(?:him|her|them|it))?))[ \t]+{_n()}"),
+        _compile(rf"(?i:\b(?:name[ \t]+is|named(?:[ \t]+(?:him|her|them|it))?))[ \t]+{_n()}"),
         STRONG,
         lower=True,
     ),
     Place("introduction", _compile(rf"(?i:\b(?:{_SELF}))[ \t]+{_UPPER}{_n()}"), WEAK),
     Place("title", _compile(rf"(?<![\w.])(?:{_TITLE})[ \t]+{_n()}"), STRONG, lower=True, certain=True),
     Place("field", _compile(rf"^[ \t>*-]*(?i:{_NAME_FIELDS})[ \t]*:[ \t]*{_n()}[ \t]*,?[ \t]*$"), STRONG, lower=True),
-    # Spoken to: "Anna, can you…", "…, Anna!"
+    # The answer to a question for a name: "What's your name?\nTiberne".
+    Place("field", _compile(rf"(?i:\bname)[ \t]*\?[ \t]*(?:\n[ \t>]*)?{_n()}[ \t]*[.!]?[ \t]*$"), STRONG, lower=True, certain=True),
+    # Given a role: "please add Ada Quill as an admin", "make yvarne the owner".
+    Place(
+        "role",
+        _compile(
+            rf"(?i:\b(?:add|added|adding|make|made|invite|invited|assign|assigned|appoint|appointed|nominate|nominated))"
+            rf"[ \t]+{_n()}[ \t]+(?i:(?:as[ \t]+)?(?:(?:a|an|the|our|my|their)[ \t]+)?"
+            rf"(?:[\w-]+[ \t]+)?(?:{_GIVEN_ROLES})s?\b)"
+        ),
+        STRONG,
+        lower=True,
+    ),
+    Place("kin", _compile(rf"(?i:\b(?:my|our|his|her|their|your)[ \t]+(?:{_KIN}))[ \t]*,?[ \t]+{_UPPER}{_n()}"), STRONG, certain=True),
+    # Spoken to: "Anna, can you…", "…, Anna!", "Remember me, Anna? I …"
     Place("vocative", _compile(rf"^[ \t]*{_UPPER}{_n()}[ \t]*,[ \t]*(?i:(?:can|could|would|will|do|did|are|have)[ \t]+(?:you|i|we))\b"), WEAK),
-    Place("vocative", _compile(rf",[ \t]+{_UPPER}{_n()}[ \t]*[!?][ \t]*(?:$|\n)"), WEAK),
+    Place("vocative", _compile(rf",[ \t]+{_UPPER}{_n()}[ \t]*[!?](?:[ \t]*(?:$|\n)|[ \t]+(?=[\"“]?[^\W\d_a-z]))"), WEAK),
+    # Who said a quotation: "…," says Ada. / "…," ada says. / said Ada to Tiberne. A capitalized word there
+    # is a name, an English word too ("…," says Hazel.); "the manual" or "he" is not.
+    Place(
+        "quotation",
+        _compile(rf"[,!?…][\"”][ \t]*(?i:{_SAYS})[ \t]+(?i:{_TITLE_PREFIX})?{_n()}(?=[ \t]*(?:[.,;:!?]|$))"),
+        STRONG,
+        lower=True,
+        certain=True,
+    ),
+    Place("quotation", _compile(rf"[,!?…][\"”][ \t]*{_n()}[ \t]+(?i:{_SAYS})\b"), STRONG, lower=True, certain=True),
+    Place("quotation", _compile(rf"(?i:\b(?:{_SAYS}))[ \t]+{_UPPER}{_W}(?:[ \t]+{_W})?[ \t]+to[ \t]+{_UPPER}{_n()}"), WEAK),
+    # What "his" or "her" refers back to: the subject of that sentence or the one before it ("marek lost his …").
+    Place(
+        "antecedent",
+        _compile(
+            rf"(?:^|(?<=[.!?][ \t])|(?<=[.!?][ \t]{{2}}))[ \t>\"“]*{_n()}"
+            rf"(?={_NO_HE}{{0,120}}\b(?i:{_HE_SHE})\b|{_NO_HE}{{0,120}}[.!?][ \t]{{1,2}}{_NO_HE}{{0,120}}\b(?i:{_HE_SHE})\b)"
+        ),
+        WEAK,
+        lower=True,
+        needs=re.compile(rf"\b(?i:{_HE_SHE})\b"),
+    ),
+    # A possessive before what only people have: "Ada's address", "Quillon Vasko's funeral".
+    Place("possessive", _compile(rf"{_UPPER}{_n()}['’]s[ \t]+(?:[\w-]+[ \t]+)?(?i:(?:{_POSSESSED})\b)"), WEAK, from_right=True),
+    # In lower case only one word, and not after an article or a possessive: "the kubelet's address" is a thing's.
+    Place(
+        "possessive",
+        _compile(
+            rf"(?<![^\W\d_'’.@/\\-])(?={_W}['’]s[ \t]){_NOT_AFTER_DETERMINER}(?P<name>{_W})['’]s[ \t]+(?:[\w-]+[ \t]+)?"
+            rf"(?i:(?:{_POSSESSED})\b)"
+        ),
+        WEAK,
+        lower=True,
+    ),
     # A speaker's line without a time: "Anna: "Who are you?"", or one of two such lines in a row.
     Place("speaker", _compile(rf"^[ \t>]*{_UPPER}{_n()}[ \t]*:[ \t]?(?=[\"“])"), WEAK),
     Place("speaker", _compile(rf"^[ \t>]*{_UPPER}{_n()}[ \t]*:[ \t]?(?=[A-Z][^\n]*\n[ \t>]*{_UPPER}{_W}(?:[ \t]{_W})?[ \t]*:[ \t]?[\"“A-Z])"), WEAK),
@@ -223,7 +316,7 @@ PLACES: tuple[Place, ...] = (
         _compile(rf"{_UPPER}{_n()}[ \t]*,?[ \t]+(?i:(?:{_AFTER})\b)"),
         WEAK,
         from_right=True,
-        cue=_compile(rf"(?i:\b(?:{_AFTER})\b)"),
+        needs=_compile(rf"(?i:\b(?:{_AFTER})\b)"),
     ),
     Place(
         "organization",
@@ -232,7 +325,7 @@ PLACES: tuple[Place, ...] = (
         ),
         COMPANY,
         from_right=True,
-        cue=_compile(r"['’]s[ \t]"),
+        needs=_compile(r"['’]s[ \t]"),
     ),
     Place(
         "organization",
@@ -247,7 +340,7 @@ PLACES: tuple[Place, ...] = (
         "organization",
         _compile(rf"^[^\n|]{{0,60}}?\b(?i:{_TITLES})\b[^\n|@]{{0,40}}?[ \t]*[|@][ \t]*(?P<org>{_ORGS})[ \t]*$"),
         COMPANY,
-        cue=_compile(r"[|@]"),
+        needs=_compile(r"[|@]"),
     ),
     Place(
         "organization",
@@ -259,6 +352,6 @@ PLACES: tuple[Place, ...] = (
         _compile(rf"{_UPPER}(?P<org>{_ORGS})[ \t]+(?i:runs|uses|hosts|self-hosts|deploys|deployed|licenses|bought)[ \t]+(?i:sourcegraph|cody)\b"),
         COMPANY,
         from_right=True,
-        cue=_compile(r"(?i:\b(?:sourcegraph|cody)\b)"),
+        needs=_compile(r"(?i:\b(?:sourcegraph|cody)\b)"),
     ),
 )

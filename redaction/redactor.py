@@ -26,6 +26,7 @@ from redaction.errors import RedactionError
 from redaction.known import KnownEntities, KnownEntityRecognizer
 from redaction.models import Finding, RedactedComment, RedactedTicket
 from redaction.contexts import ContextFinder
+from redaction.coordination import ListFinder
 from redaction.identifiers import AccountFinder
 from redaction.names import NameFinder
 from redaction.ner import NerPolicy
@@ -66,6 +67,7 @@ class Redactor:
             NameFinder(self.settings.allow_terms),
             places=ContextFinder(self.settings.allow_terms),
             accounts=AccountFinder(self.settings.allow_terms),
+            members=ListFinder(self.settings.allow_terms),
             chunk_chars=self.settings.ner_chunk_chars,
             overlap=self.settings.ner_overlap,
             batch_size=self.settings.ner_batch_size,
