@@ -73,7 +73,7 @@ _BEFORE = (
     r"talked[ \t]+to|talking[ \t]+to|spoke[ \t]+(?:to|with)|spoken[ \t]+(?:to|with)|speaking[ \t]+(?:to|with)|met[ \t]+with"
     r"|chatted[ \t]+with|synced[ \t]+with|checked[ \t]+with|confirmed[ \t]+with|working[ \t]+with|worked[ \t]+with"
     r"|loop(?:ed|ing)?[ \t]+in|thanks[ \t]+to|thank[ \t]+you[ \t]+to|kudos[ \t]+to|shout-?out[ \t]+to|ask(?:ed|ing)?"
-    r"|tell|told|contact(?:ed)?|e-?mail(?:ed)?|escalated[ \t]+(?:it[ \t]+)?to|forwarded[ \t]+(?:it[ \t]+)?to"
+    r"|tell|told|per|contact(?:ed)?|e-?mail(?:ed)?|escalated[ \t]+(?:it[ \t]+)?to|forwarded[ \t]+(?:it[ \t]+)?to"
     r"|(?:re)?assigned[ \t]+(?:it[ \t]+)?to|hand(?:ed)?[ \t]+(?:it[ \t]+)?(?:over[ \t]+)?to|with[ \t]+help[ \t]+from"
     r"|according[ \t]+to|reach(?:ed)?[ \t]+out[ \t]+to|message[ds]?|call(?:ed)?|invit(?:e|ed)|approved[ \t]+by"
     r"|[a-z]+ed[ \t]+by|ping(?:ed|ing)?|adding|added|include|including|(?:on[ \t]+)?behalf[ \t]+of"
@@ -195,6 +195,8 @@ PLACES: tuple[Place, ...] = (
         lower=True,
     ),
     Place("sign-off", _compile(rf"^[ \t>]*(?i:{_CLOSINGS})[ \t]*[,!.]?[ \t]+{_n()}[ \t]*[!.]?[ \t]*$"), STRONG, lower=True),
+    # Thanked by name at a line's start, the line going on: "Thanks Beatrix! That worked.", "Cheers Magnus, all good".
+    Place("sign-off", _compile(rf"^[ \t>]*(?i:{_CLOSINGS})[ \t]*,?[ \t]+{_n()}[ \t]*(?=[!,.;:][ \t])"), STRONG, lower=True),
     Place(
         "sign-off",
         _compile(rf"^[ \t>]*(?i:{_CLOSINGS})[ \t]*[,!.]*[ \t]*\n(?:[ \t>]*\n)?[ \t>]*{_n()}[ \t]*,?[ \t]*$"),
@@ -253,6 +255,12 @@ PLACES: tuple[Place, ...] = (
         lower=True,
     ),
     Place("introduction", _compile(rf"(?i:\b(?:{_SELF}))[ \t]+{_UPPER}{_n()}"), WEAK),
+    # "Rosalind here from the infra side.", "Hey all, Rosalind here." – a writer saying who they are.
+    Place(
+        "introduction",
+        _compile(rf"(?:^[ \t>]*|[,.!?][ \t]+){_UPPER}{_n()}[ \t]+(?i:here)(?=[ \t]*[,.!;:—–-]|[ \t]+(?i:from|at|with|again|on)\b)"),
+        WEAK,
+    ),
     Place("title", _compile(rf"(?<![\w.])(?:{_TITLE})[ \t]+{_n()}"), STRONG, lower=True, certain=True),
     Place("field", _compile(rf"^[ \t>*-]*(?i:{_NAME_FIELDS})[ \t]*:[ \t]*{_n()}[ \t]*,?[ \t]*$"), STRONG, lower=True),
     # The answer to a question for a name: "What's your name?\nTiberne".

@@ -49,6 +49,10 @@ def found(finder, text: str) -> list[tuple[str, str]]:
         ("Yesterday Tiberne confirmed the fix.", "Tiberne"),
         ("Ask Tiberne, they ran the migration.", "Tiberne"),
         ("Mój kolega Quillon Vasko zrestartował klaster.", "Quillon Vasko"),
+        ("Thanks Tiberne! That worked.", "Tiberne"),
+        ("Cheers Quillon, all good now.", "Quillon"),
+        ("Hey team, Tiberne here from the infra side.", "Tiberne"),
+        ("Per Tiberne, the proxy drops idle connections.", "Tiberne"),
     ],
 )
 def test_a_name_is_found_where_names_stand(places, text, name):
@@ -82,6 +86,10 @@ def test_a_lower_case_name_is_found_in_chat(places, text, name):
         "Staff Software Engineer\nPlatform Engineering, Berlin",
         "Next step: upgrade to the latest patch release.",
         "Note: the flag is ignored.\nWarning: this is slow.",
+        "Thanks Team! That worked.",
+        "Logs here: see the attachment.",
+        "Details here, in the runbook.",
+        "Billed per Seat, as before.",
     ],
 )
 def test_no_name_where_none_stands(places, text):
