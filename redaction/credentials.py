@@ -42,10 +42,10 @@ _PASSWORD_WORD = (
     r"password|passwort|passwd|passphrase|pass[ -]?code|pwd|pw|kennwort|mot de passe|contrase[ñn]a|has[łl]o"
     r"|wachtwoord|parola d'ordine|senha"
 )
-# "the password is X", "password to X", "Passwort lautet X", "pw: X", "password for admin is X".
+# "the password is X", "password to X", "Passwort lautet X", "pw: X", "password for the admin account is X".
 _PROSE_PASSWORD = re.compile(
     r"(?i)(?<![\w-])(?:" + _PASSWORD_WORD + r")(?![\w-])"
-    r"(?:[ \t]+(?:for|of|für|pour|de|del|dla)[ \t]+[\w@.-]{1,40})?"
+    r"(?:[ \t]+(?:for|of|für|pour|de|del|dla)(?:[ \t]+[\w@.-]{1,40}){1,3}?)?"
     r"(?:[ \t]*(?::|=|\bis\b|\bwas\b|\bare\b|\bist\b|\blautet\b|\bwar\b|\best\b|\bes\b|\bè\b|\bto\b|\bnow\b|\bset\b"
     r"|\bchanged\b|\breset\b|\bjest\b|\bis now\b|\bnowe\b)){1,3}[ \t]*"
     r"[\"'`“‘]?(?P<value>[^\s\"'`”’]{4,64})"
