@@ -84,6 +84,24 @@ _PATTERNS: tuple[tuple[str, str, float], ...] = (
         r"|private-key)(?:=|[ \t]+)(?P<secret>[^\s\"'`]+)",
         1.0,
     ),
+    # Tools that take a password in a flag of their own: `mysql -pX`, `docker login -p X`, `redis-cli -a X`,
+    # `curl -u user:X`. The command must stand on the same line (a `-p` alone is a port or a path elsewhere).
+    (
+        "password flag of a tool",
+        r"(?i)\b(?:mysql|mysqladmin|mysqldump|mariadb)\b[^\n|;&]{0,160}?(?<![\w-])-p(?P<secret>[^\s\"'`-][^\s\"'`]*)"
+        r"|\b(?:docker|podman|buildah|skopeo|nerdctl)[ \t]+login\b[^\n|;&]{0,160}?(?<![\w-])-p[ \t]+(?P<secret2>[^\s\"'`]+)"
+        r"|\bredis-cli\b[^\n|;&]{0,160}?(?<![\w-])-a[ \t]+(?P<secret3>[^\s\"'`]+)"
+        r"|\b(?:curl|wget|http|https)\b[^\n|;&]{0,200}?(?:(?<![\w-])-u|--user)[ \t=]+[\"']?[^\s:\"'@]+:(?P<secret4>[^\s\"'@]+)",
+        1.0,
+    ),
+    # XML: <password>X</password>, <add key="AdminPassword" value="X"/>.
+    (
+        "xml credential",
+        r"(?i)<(?P<tag>[\w.:-]*(?:password|passwd|pwd|secret|token|apikey|api-key|credential)[\w.:-]*)>"
+        r"(?P<secret>[^<\s][^<\n]{0,255}?)</(?P=tag)>"
+        r"|\b(?:key|name)=[\"'][^\"'\n]*(?:password|passwd|pwd|secret|token)[^\"'\n]*[\"'][ \t]+value=[\"'](?P<secret2>[^\"'\n]{1,256})[\"']",
+        1.0,
+    ),
     ("bearer credential", r"(?i)\b(?:bearer|basic)[ \t]+(?P<secret>[A-Za-z0-9._~+/-]{12,}=*)", 1.0),
     # Hex digests are commit SHAs unless a token word is on the same line just before them.
     (
@@ -101,7 +119,7 @@ _ASSIGNMENT = re.compile(
     r"""(?ix)
     (?<![A-Za-z0-9_.\-])
     (?P<key>[A-Za-z0-9_.\-]*?
-        (?:password|passwd|passphrase|pwd|secret|token|api[_-]?key|apikey|access[_-]?key
+        (?:password|passwd|passphrase|pwd|(?<=[_.\-])pass(?![a-z])|(?<=[_.\-])pw(?![a-z])|secret|token|api[_-]?key|apikey|access[_-]?key
           |private[_-]?key|client[_-]?secret|credentials?|license[_-]?key|licensekey
           |auth[_-]?token|authorization|cookie|signature|session[_-]?(?:id|key|token)
           |account[_-]?key|secret[_-]?key|encryption[_-]?key|signing[_-]?key)
@@ -113,7 +131,7 @@ _ASSIGNMENT = re.compile(
     """
 )
 # Every credential word of _ASSIGNMENT contains one of these; only identifiers with one are tried.
-_CREDENTIAL_WORD = re.compile(r"(?i)pass|pwd|secret|token|key|credential|authorization|cookie|signature|session")
+_CREDENTIAL_WORD = re.compile(r"(?i)pass|pw|secret|token|key|credential|authorization|cookie|signature|session")
 _IDENTIFIER_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
 
 
@@ -216,6 +234,14 @@ def _value_span(match: re.Match[str]) -> tuple[int, int, str] | None:
     return None
 
 
+# A pattern's value is its group `secret` (or `secret2`… where alternatives each name one).
+_SECRET_GROUPS = ("secret", "secret2", "secret3", "secret4")
+# Patterns whose value may be a reference to one instead (`$PGPASSWORD`, `{{ .Values.pw }}`).
+_VALUE_AFTER_A_NAME = frozenset(
+    {"url password", "signed url parameter", "cli flag", "password flag of a tool", "xml credential"}
+)
+
+
 class SecretRecognizer(PatternDetector):
     """Tokens, keys, passwords and random-looking blobs → SECRET."""
 
@@ -232,14 +258,12 @@ class SecretRecognizer(PatternDetector):
     def _spans(self, text: str) -> Iterator[tuple[int, int, float, str]]:
         for name, pattern, score in self._patterns:
             for match in pattern.finditer(text):
-                if "secret" in pattern.groupindex and match.group("secret") is not None:
-                    start, end = match.span("secret")
-                else:
-                    start, end = match.span()
+                group = next((g for g in _SECRET_GROUPS if g in pattern.groupindex and match.group(g) is not None), None)
+                start, end = match.span(group) if group else match.span()
                 value = text[start:end]
                 if name == "grouped license key" and not _grouped_key(value):
                     continue
-                if name in {"url password", "signed url parameter", "cli flag"} and _NOT_A_VALUE.match(value):
+                if name in _VALUE_AFTER_A_NAME and _NOT_A_VALUE.match(value):
                     continue
                 if end > start:
                     yield start, end, score, name

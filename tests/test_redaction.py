@@ -118,6 +118,13 @@ def test_redactions_are_counted_by_type(redacted: RedactedTicket) -> None:
         ("license key: 7F3KQ-M2X9P-4TR8W-J6VNB-Q1ZHC", "license key: "),
         ("blob: Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MGFiY2RlZmdoaWprbG1ub3BxcnN0dXZ3eHl6QUJDRA==", "blob: "),
         ("-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----", ""),
+        ("SMTP_PASS=Maple#3003", "SMTP_PASS="),
+        ("mysql -u root -pHarbor2024 -h db01", "mysql -u root -p"),
+        ("docker login -u deploy -p Cobalt-7781 registry.example.com", "docker login -u deploy -p "),
+        ("redis-cli -a Lantern77 ping", "redis-cli -a "),
+        ("curl -u admin:Saffron55 https://sourcegraph.com/.api/graphql", "curl -u admin:"),
+        ("<password>Pelican42x</password>", "<password>"),
+        ('<add key="AdminPassword" value="Fjord#881"/>', '<add key="AdminPassword" value="'),
     ],
 )
 def test_credentials_become_secret_and_keep_their_key(redactor: Redactor, text: str, kept: str) -> None:

@@ -488,3 +488,22 @@ def test_a_ticket_keeps_its_facts_and_loses_every_structured_value(redactor) -> 
     assert "https://github.com/<OWNER_1>/<REPO_1>/issues/12" in out
     # What the archive holds must not look like a leak to the scanner that checks it (archive.verify).
     assert LeakScanner().scan(out) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mysql -u root -p -h db01 sourcegraph",
+        "mysql --protocol=tcp -P 3306",
+        "mysqldump -p$MYSQL_PWD sg > dump.sql",
+        "docker login -u deploy --password-stdin registry.example.com",
+        "curl -u $SRC_USER:$SRC_TOKEN https://sourcegraph.example.com",
+        "<password>${DB_PASSWORD}</password>",
+        "bypass=true and compass=north",
+        "ssh -p 2222 git@github.com",
+    ],
+)
+def test_tool_flags_and_xml_without_a_password_are_kept(text: str) -> None:
+    from redaction.secrets import SecretRecognizer
+
+    assert list(SecretRecognizer().find(text)) == [], text
