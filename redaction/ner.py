@@ -185,17 +185,3 @@ class NerPolicy:
             return None
         return words[0][0], words[-1][1]
 
-
-_LOWER_WORD = re.compile(r"(?<![^\W\d_])[a-z][a-z]+(?![^\W\d_])")
-
-
-def words_written_as_code(text: str) -> frozenset[str]:
-    """Lower-case words outside e-mail addresses: `pip install blis`, `tidelift.com`, `len(x)`.
-
-    A word the text also writes this way is a product or a function ("Blis", "Len"), not a
-    person NER alone took it for; a person's name in lower case stands in an address."""
-    words: set[str] = set()
-    for token in text.split():
-        if "@" not in token:
-            words.update(_LOWER_WORD.findall(token))
-    return frozenset(words)
