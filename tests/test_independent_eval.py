@@ -195,6 +195,29 @@ def test_credit_lines_are_left_out_of_the_package_prose() -> None:
     assert "ticket-archive" not in {d.package for d in documents}
 
 
+def test_attributions_and_reference_lists_are_credits_too() -> None:
+    text = "\n".join(
+        [
+            "- fix line wrapping (reported by [Orla Venn](https://example.org/u/ov))",  # 0
+            "- Based on comments by Tavi Morrow via email.",  # 1
+            "Parts are inspired by",  # 2
+            "[Ivo Rask](https://example.org/ivo).",  # 3
+            "* [Quill](https://example.org/q), created by Ennis",  # 4
+            "  Fairbrook, is a new library.",  # 5
+            "| Sources | [Corpus 5](https://example.org/c5) (Orla Venn, Tavi Morrow, Ivo Rask, Ennis Fairbrook) |",  # 6
+            "Venn, O., Morrow, T. and Rask, I. 2013. A corpus of things.",  # 7
+            "Orla Venn, Tavi Morrow and Ivo Rask (2019). Another title.",  # 8
+            "We enabled Batch Changes, Code Insights and Code Monitoring last week.",  # 9
+            "Some parts are inspired by",  # 10
+            "GraphQL-core 2 and taken over with slight changes.",  # 11
+            "Use Batch Changes, Code Insights and Code Monitoring (2024 release).",  # 12
+        ]
+    )
+    kept = without_credits(text).split("\n")
+    assert not any(kept[i] for i in (0, 1, 3, 4, 5, 6, 7, 8))
+    assert all(kept[i] for i in (2, 9, 10, 11, 12))  # "inspired by" names no one on its own line
+
+
 # --- the harness sees leaks ----------------------------------------------------------------------------
 
 

@@ -139,6 +139,23 @@ def mimesis_words() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def given_names() -> frozenset[str]:
+    """Every given name of Faker's person providers and of mimesis, all locales, folded."""
+    import faker.providers.person as person
+
+    entries: list[str] = []
+    for module in pkgutil.iter_modules(person.__path__):
+        provider = importlib.import_module(f"{person.__name__}.{module.name}").Provider
+        for attr in dir(provider):
+            value = getattr(provider, attr)
+            if attr.startswith("first_names") and isinstance(value, (tuple, list, dict)):
+                entries += [x for x in value if isinstance(x, str)]
+    for path in sorted(_mimesis_dir().glob("*/person.json")):
+        entries += _mimesis_person(path.parent.name)[0]
+    return frozenset(_words(entries))
+
+
+@lru_cache(maxsize=1)
 def english_words() -> frozenset[str]:
     """Common English words (Faker's and mimesis' English word lists, spaCy's stop words), folded."""
     import faker.providers.lorem.en_US as lorem
