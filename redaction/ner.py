@@ -128,7 +128,7 @@ class NerPolicy:
     def _ordinary(self, cores: list[str]) -> bool:
         """Ordinary words only ("Batch Changes", "Forbidden", "Danke"), unless a given name and a family name."""
         lex, lists = lexicon(), self._lists
-        if not all(lex.is_word(c.rstrip(".")) for c in cores):
+        if not all(lex.is_word(c.rstrip(".")) or lex.is_common_abroad(c.rstrip(".")) for c in cores):
             return False
         if len(cores) == 1:
             word = cores[0]
