@@ -156,13 +156,8 @@ _TOKEN = re.compile(r"<[A-Z][A-Z_]*?(?:_\d+)?>|\w+|[^\w\s]")
 _TAKEN = re.compile(r"<(PERSON|ORG|ORGANIZATION)(?:_\d+)?>")
 
 
-def taken(text: str, redacted: str) -> list[str]:
-    """The words of `text` that became a PERSON or ORG placeholder in `redacted`."""
-    return [words for words, _ in taken_in_context(text, redacted)]
-
-
 def taken_in_context(text: str, redacted: str, around: int = 6) -> list[tuple[str, str]]:
-    """(words, the tokens around them) for each PERSON or ORG placeholder of `redacted`."""
+    """(the words of `text` that became a PERSON or ORG placeholder in `redacted`, the tokens around them)."""
     import difflib
 
     before, after = _TOKEN.findall(text), _TOKEN.findall(redacted)
