@@ -28,8 +28,8 @@ from typing import Iterable
 
 _LETTERS = re.compile(r"[^\W\d_]{2,}")
 _IDENT = r"[^\W\d][\w]*"
-# `Len(`, `Gt[`: a call or a subscription, the bracket glued to the word.
-_CALLED = re.compile(r"(?<!\w)(" + _IDENT + r")(?=[(\[])")
+# `Len(`, `Gt[`: a call or a subscription, the bracket glued to the word; not `jane.roe(at)example.org`.
+_CALLED = re.compile(r"(?<!\w)(" + _IDENT + r")(?=[(\[](?!(?i:at|dot)[)\]]))")
 # `Faker.seed(`: a module or class part before a dotted call.
 _OWNER = re.compile(r"(?<![\w.@])(" + _IDENT + r")(?=\.[^\W\d]\w*\()")
 # A line of Python (or a doctest) that imports or defines: `from a.b import X, Y as Z`, `class Meta:`.

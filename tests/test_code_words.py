@@ -41,6 +41,7 @@ def test_a_word_written_as_code_is_an_identifier(text, word):
         "Odvarka 10.1.2.3 cannot reach the host",  # nor an IP address
         "[Odvarka Plesch](https://example.org/u/op) reported it.",
         "user `odvarka` cannot log in",
+        "write to Quillon.Odvarka(at)example.org or Odvarka[AT]example.org",  # an address spelled out
     ],
 )
 def test_a_name_in_prose_is_no_identifier(text):
