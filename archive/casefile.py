@@ -6,7 +6,8 @@
     .ticket-archive/state.json          the run state (archive.state), committed with the notes
     .ticket-archive/run.lock            the run lock (archive.store), never committed
     .ticket-archive/cache/              caches rebuilt from the notes, never committed:
-                                        manifest.json, index.sqlite, clean
+                                        manifest.json, index.sqlite, clean; and purge.json
+                                        while `forget --purge-history` is under way (archive.erasure)
 
 A note's frontmatter is a `Header`. The renderer builds one and `dump`s it;
 `read_case_file` reads any file under tickets/ back, and is the only reader:

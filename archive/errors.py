@@ -2,7 +2,8 @@
 
     ArchiveError                   the archive cannot be read or written (exit 5)
      ├── GitError                  a git command failed; carries the command and its stderr's last line
-     │    └── PushRejected         the remote refused the push; the local commit is kept
+     │    ├── PushRejected         the remote refused the push; the local commit is kept
+     │    └── GitTooOld            `forget --purge-history` needs a newer git (exit 9)
      ├── RenderError               a redacted ticket cannot be rendered
      ├── LeakSuspected             the rendered file still looks like it holds customer data; withheld
      ├── CaseNotFound              `similar` was asked about a ticket the archive does not hold (exit 2)
@@ -19,6 +20,10 @@ class GitError(ArchiveError):
 
 
 class PushRejected(GitError):
+    pass
+
+
+class GitTooOld(GitError):
     pass
 
 

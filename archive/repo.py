@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 import os
 import re
+import signal
 import subprocess
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from archive.errors import GitError, PushRejected
+from archive.errors import GitError, GitTooOld, PushRejected
 
 log = logging.getLogger("ticket_archive.archive")
 
@@ -23,7 +24,7 @@ def _nul_list(paths: Iterable[str]) -> bytes:
     return "\0".join(sorted(paths)).encode("utf-8")
 
 
-def _last_line(stderr: bytes) -> str:
+def last_line(stderr: bytes) -> str:
     lines = stderr.decode("utf-8", "replace").strip().splitlines() or ["no output"]
     return _URL_CREDENTIALS.sub(r"\1***@", lines[-1])
 
@@ -36,23 +37,37 @@ class GitRepo:
         # the archive locked.
         self.inherit_fds: tuple[int, ...] = ()
 
-    def git(self, *args: str, input: bytes | None = None, check: bool = True) -> subprocess.CompletedProcess[bytes]:
+    def git(
+        self, *args: str, input: bytes | None = None, check: bool = True, timeout: float | None = None
+    ) -> subprocess.CompletedProcess[bytes]:
+        """Run git here; `timeout` (seconds) for what talks to a remote that may never answer."""
         env = dict(os.environ)
         # Unattended: never prompt for credentials, never open an editor or pager.
         env.update(GIT_TERMINAL_PROMPT="0", GIT_EDITOR="true", GIT_PAGER="cat", LC_ALL="C")
+        command = next((a for a in args if not a.startswith("-") and "=" not in a), args[0])
         try:
-            result = subprocess.run(
+            # With a timeout git gets its own process group: killing git alone would leave its ssh or
+            # upload-pack child holding the pipes open, and the wait for them would hang in turn.
+            with subprocess.Popen(
                 ["git", "-C", str(self.path), *args],
-                input=input,
-                capture_output=True,
+                stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
                 env=env,
                 pass_fds=self.inherit_fds,
-            )
+                start_new_session=timeout is not None,
+            ) as process:
+                try:
+                    stdout, stderr = process.communicate(input, timeout=timeout)
+                except subprocess.TimeoutExpired:
+                    os.killpg(process.pid, signal.SIGKILL)
+                    process.communicate()
+                    raise GitError(f"git {command} in {self.path} gave no answer within {timeout:g} s") from None
         except FileNotFoundError:
             raise GitError("git is not installed or not on PATH; install git") from None
+        result = subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
         if check and result.returncode != 0:
-            command = next((a for a in args if not a.startswith("-") and "=" not in a), args[0])
-            raise GitError(f"git {command} failed in {self.path}: {_last_line(result.stderr)}")
+            raise GitError(f"git {command} failed in {self.path}: {last_line(result.stderr)}")
         return result
 
     def exists(self) -> bool:
@@ -143,8 +158,8 @@ class GitRepo:
         return int(self.git("rev-list", "--count", "HEAD").stdout.decode().strip())
 
     def push(self, remote: str | None = None) -> None:
-        remote = remote or self._default_remote()
-        branch = self.git("symbolic-ref", "--short", "HEAD").stdout.decode().strip()
+        remote = remote or self.default_remote()
+        branch = self.branch()
         result = self.git("push", "--quiet", remote, f"HEAD:refs/heads/{branch}", check=False)
         if result.returncode != 0:
             err = result.stderr.decode("utf-8", "replace")
@@ -153,9 +168,55 @@ class GitRepo:
                     f"the remote {remote!r} rejected the push (it has commits this archive lacks); "
                     "the local commit is kept: pull/rebase the archive or fix the remote, then rerun with --push"
                 )
-            raise GitError(f"git push to {remote!r} failed: {_last_line(result.stderr)}")
+            raise GitError(f"git push to {remote!r} failed: {last_line(result.stderr)}")
 
-    def _default_remote(self) -> str:
+    def force_push(self, remote: str, branch: str, expect: str) -> None:
+        """Replace the remote branch with HEAD, only while it still points at `expect` (a rewritten history)."""
+        result = self.git(
+            "push", "--quiet", f"--force-with-lease=refs/heads/{branch}:{expect}", remote, f"HEAD:refs/heads/{branch}",
+            check=False,
+        )
+        if result.returncode != 0:
+            err = result.stderr.decode("utf-8", "replace")
+            if "stale info" in err or "rejected" in err:
+                raise PushRejected(
+                    f"the remote {remote!r} refused the forced push: its {branch} is no longer at {expect[:12]} "
+                    "(someone pushed since); fetch, look, then push by hand"
+                )
+            raise GitError(f"git push to {remote!r} failed: {last_line(result.stderr)}")
+
+    def remote_head(self, remote: str, branch: str) -> str:
+        """What the remote's branch points at now ('' when it has none)."""
+        out = self.git("ls-remote", remote, f"refs/heads/{branch}", timeout=60).stdout.decode().split()
+        return out[0] if out else ""
+
+    def branch(self) -> str:
+        return self.git("symbolic-ref", "--short", "HEAD").stdout.decode().strip()
+
+    def refs(self, prefix: str = "refs/") -> dict[str, str]:
+        """Every ref under `prefix` and the object it points at."""
+        out = self.git("for-each-ref", "--format=%(refname) %(objectname)", prefix).stdout.decode("utf-8", "replace")
+        pairs = (line.split(" ", 1) for line in out.splitlines() if line)
+        return {ref: sha for ref, sha in pairs}
+
+    def update_refs(self, updates: dict[str, str | None]) -> None:
+        """Set (to an object id) or delete (None) these refs in one transaction: all or none."""
+        if updates:
+            lines = "".join(
+                f"delete {ref}\n" if sha is None else f"update {ref} {sha}\n" for ref, sha in sorted(updates.items())
+            )
+            self.git("update-ref", "--stdin", input=lines.encode("utf-8"))
+
+    def require_version(self, minimum: tuple[int, ...], needed_for: str) -> None:
+        """Raise GitTooOld unless `git --version` is at least `minimum`."""
+        out = self.git("version").stdout.decode("utf-8", "replace")
+        found = re.search(r"(\d+)\.(\d+)(?:\.(\d+))?", out)
+        have = tuple(int(n or 0) for n in found.groups()) if found else (0,)
+        if have < minimum:
+            want = ".".join(map(str, minimum))
+            raise GitTooOld(f"{needed_for} needs git {want} or later; this is {out.strip() or 'an unknown git'}: upgrade git")
+
+    def default_remote(self) -> str:
         remotes = self.git("remote").stdout.decode().split()
         if not remotes:
             raise GitError(f"--push needs a remote: run `git -C {self.path} remote add origin URL`")

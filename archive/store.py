@@ -300,6 +300,26 @@ class Archive:
             return None
         return sourcegraph_repo_name(result.stdout.decode("utf-8", "replace"))
 
+    def drop_caches(self, keep: Iterable[str] = ()) -> None:
+        """Delete the cache files (manifest, search index, clean record) but `keep` (paths relative to the
+        archive); each is rebuilt from the notes when next needed.
+
+        For after a history rewrite (archive.erasure): the caches may still hold text that no
+        note has any more, in their entries or in a database's free pages."""
+        cache, kept = self.path / CACHE_DIR, {self.path / k for k in keep}
+        if cache.is_dir():
+            for path in sorted(cache.rglob("*"), reverse=True):
+                if path in kept:
+                    continue
+                try:
+                    path.rmdir() if path.is_dir() and not path.is_symlink() else path.unlink()
+                except OSError as exc:
+                    if path.is_dir():
+                        continue  # holds a file we keep
+                    raise ArchiveError(f"cannot remove {path}: {exc.strerror}") from None
+        self._manifest = None
+        self._rendered.clear()
+
     def _save_manifest(self) -> None:
         if self._manifest is None:
             return

@@ -297,13 +297,16 @@ def _archive_checks(archive: Path | None) -> list[CheckResult]:
     return [row, *_skipped("git remote", why="the archive failed")]
 
 
-def _remote_check(repo: GitRepo) -> CheckResult:
+REMOTE_TIMEOUT = 20.0  # seconds; a remote behind a dropped connection otherwise hangs `check` for minutes
+
+
+def _remote_check(repo: GitRepo, remote_timeout: float = REMOTE_TIMEOUT) -> CheckResult:
     remotes = repo.git("remote").stdout.decode().split()
     if not remotes:
         return _ok("git remote", "none configured (export --push needs one)")
     remote = "origin" if "origin" in remotes else remotes[0]
     try:
-        repo.git("ls-remote", "--quiet", remote, "HEAD")
+        repo.git("ls-remote", "--quiet", remote, "HEAD", timeout=remote_timeout)
     except GitError as exc:
         return _fail("git remote", str(exc), f"check the URL and credentials of remote {remote!r}", Kind.ARCHIVE)
     return _ok("git remote", f"{remote!r} reachable (git ls-remote)")

@@ -13,6 +13,7 @@ and an exit code (the README's table says the same; tests/test_docs.py checks it
     6    the redaction engine (the spaCy model) is unavailable
     7    another run holds the archive's lock
     8    Sourcegraph refused the access token or failed (`sourcegraph setup`, `check`)
+    9    git is older than `forget --purge-history` needs (2.36.0)
     130  interrupted (Ctrl-C); nothing was committed by this run
 
 Each command imports what it runs, inside its function: `--help`, `search`,
@@ -33,7 +34,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Callable, Iterator, Optional
 
 import typer
 
-from archive.errors import ArchiveError, ArchiveLocked
+from archive.errors import ArchiveError, ArchiveLocked, GitTooOld
 from exporter.errors import AuthenticationError, ConfigError, ExportError, SourcegraphError
 from exporter.logs import FORMATS, setup_logging
 from redaction.errors import RedactionError
@@ -54,6 +55,7 @@ EXIT_ARCHIVE = 5
 EXIT_REDACTION = 6
 EXIT_LOCKED = 7
 EXIT_SOURCEGRAPH = 8
+EXIT_GIT_TOO_OLD = 9
 EXIT_INTERRUPTED = 130
 
 app = typer.Typer(
@@ -120,6 +122,7 @@ _EXIT_CODES: tuple[tuple[type[Exception], int], ...] = (
     (ExportError, EXIT_ZENDESK),
     (RedactionError, EXIT_REDACTION),
     (ArchiveLocked, EXIT_LOCKED),
+    (GitTooOld, EXIT_GIT_TOO_OLD),
     (ArchiveError, EXIT_ARCHIVE),
 )
 
@@ -294,20 +297,70 @@ def backfill(
 
 @app.command()
 def forget(
-    ticket_id: Annotated[int, typer.Argument(help="The Zendesk ticket id.", min=1)],
+    ticket_ids: Annotated[list[int], typer.Argument(help="The Zendesk ticket ids.", min=1)],
     archive: ArchiveOption,
-    push: PushOption = False,
+    purge_history: Annotated[
+        bool,
+        typer.Option(
+            "--purge-history",
+            help="Also erase the tickets from every commit, the caches and the reflogs (rewrites history; see README).",
+        ),
+    ] = False,
+    push: Annotated[
+        bool, typer.Option("--push", help="Push the commit; with --purge-history, force-push with lease.")
+    ] = False,
 ) -> None:
-    """Remove a ticket from the archive and keep later runs from writing it again.
+    """Remove tickets from the archive and keep later runs from writing them again.
 
-    Example: ticket-archive forget 12345 --archive ./archive
+    Without --purge-history the tickets leave HEAD only: earlier commits (and every clone) still hold them.
+
+    Example: ticket-archive forget 12345 12346 --archive ./archive --purge-history
     """
     from archive.store import Archive
-    from exporter.jobs import forget_ticket
+
+    ids = sorted(set(ticket_ids))
+    named = f"ticket {ids[0]}" if len(ids) == 1 else f"tickets {', '.join(map(str, ids))}"
+    if purge_history:
+        _purge(Archive(archive), ids, named, push)
+        return
+    from exporter.jobs import forget_tickets
 
     with _errors():
-        sha = forget_ticket(Archive(archive), ticket_id, push=push)
-    typer.echo(f"ticket {ticket_id} forgotten" + (f" in commit {sha[:12]}" if sha else " (nothing to change)"))
+        sha = forget_tickets(Archive(archive), ids, push=push)
+    typer.echo(f"{named} forgotten" + (f" in commit {sha[:12]}" if sha else " (nothing to change)"))
+    typer.echo(
+        "earlier commits still hold them, and so does every clone: run again with --purge-history to erase them from history",
+        err=True,
+    )
+
+
+def _purge(store: Archive, ids: list[int], named: str, push: bool) -> None:
+    from archive.erasure import purge_history
+
+    with _errors():
+        result = purge_history(store, ids, push=push)
+    finished = "finished the purge an interrupted run began; " if result.resumed else ""
+    typer.echo(
+        f"{finished}{named} erased from the archive's history: {result.versions} version(s) of their notes removed, "
+        f"{result.rewritten} commit(s) rewritten, reflogs expired, old objects pruned, caches rebuilt "
+        f"({result.seconds:.1f} s); HEAD is {(result.commit or 'none')[:12]}"
+    )
+    if not result.rewritten:
+        return
+    command = result.push_command(store.path)
+    if push:
+        typer.echo(f"force-pushed {result.branch} to {result.remote} (with lease)")
+        _fetch_after_push(store)
+    elif command:
+        typer.echo(f"the remote still has the old history; push the new one with:\n  {command}")
+    else:
+        typer.echo("the archive has no remote: copies made of it before now still hold the tickets")
+    typer.echo(
+        "every commit id from the first commit that held them on has changed. Then:\n"
+        "  - owners of clones: delete the clone and clone again (a pull or merge would bring the old history back)\n"
+        "  - the Sourcegraph admin: on the repository's Settings page, Mirroring tab, click Reclone, so Sourcegraph "
+        "drops the old commits (a fetch alone keeps them searchable as history)"
+    )
 
 
 @app.command()
@@ -654,12 +707,17 @@ def redact(
 @app.command()
 def verify(
     archive: ArchiveOption,
+    history: Annotated[
+        bool,
+        typer.Option("--history", help="Scan every version of every note and page any ref reaches; print commit:path:line."),
+    ] = False,
     config: ConfigOption = None,
 ) -> None:
     """Re-scan the archived files for anything that looks like a leak; exit 1 listing file:line.
 
     Secrets, emails, phones, IPs and hosts or URLs off the allow-list are reported
-    with their values masked. Example: ticket-archive verify --archive ./archive
+    with their values masked. With --history, every version of every note and page any ref reaches, each once.
+    Example: ticket-archive verify --archive ./archive --history
     """
     from archive.casefile import TICKETS_DIR
     from archive.store import Archive
@@ -672,14 +730,22 @@ def verify(
         root = Archive(archive).path
         if not (root / TICKETS_DIR).is_dir():
             raise ArchiveError(f"{root} holds no {TICKETS_DIR}/ directory; is it a ticket archive?")
-        suspects = verify_archive(root, LeakScanner(settings.redaction).scan)
-    for suspect in suspects:
+        scan = LeakScanner(settings.redaction).scan
+        if history:
+            from archive.history import verify_history
+
+            found = verify_history(root, scan)
+            files = len({(s.commit, s.suspect.path) for s in found})
+        else:
+            found = verify_archive(root, scan)
+            files = len({s.path for s in found})
+    for suspect in found:
         typer.echo(str(suspect))
-    if suspects:
-        files = len({s.path for s in suspects})
-        typer.echo(f"{len(suspects)} suspected leak(s) in {files} file(s)", err=True)
+    where = "file version(s) of the history" if history else "file(s)"
+    if found:
+        typer.echo(f"{len(found)} suspected leak(s) in {files} {where}", err=True)
         raise typer.Exit(EXIT_WITHHELD)
-    typer.echo("no suspected leaks", err=True)
+    typer.echo("no suspected leaks" + (" in any version of any file" if history else ""), err=True)
 
 
 def main() -> None:

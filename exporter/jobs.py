@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time as dtime, timedelta, timezone
 from typing import TYPE_CHECKING, Callable, Iterable, Protocol
 
+from archive.erasure import forget_in_head
 from archive.errors import LeakSuspected, RenderError
 from archive.state import ExportCursor
 from archive.store import Archive
@@ -431,16 +432,18 @@ def _backfill(
 
 
 def forget_ticket(archive: Archive, ticket_id: int, *, push: bool = False) -> str | None:
-    """Remove one ticket from the archive for good and commit; None when nothing changed.
+    """Remove one ticket from the archive for good and commit; None when nothing changed."""
+    return forget_tickets(archive, [ticket_id], push=push)
 
-    The id is remembered in the state so later exports and backfills skip it."""
+
+def forget_tickets(archive: Archive, ticket_ids: Iterable[int], *, push: bool = False) -> str | None:
+    """Remove tickets from HEAD for good, in one commit; None when nothing changed.
+
+    The ids are remembered in the state so later exports and backfills skip them. Earlier
+    commits still hold the tickets: archive.erasure.purge_history erases them there too."""
     with archive.locked():
         archive.open()
-        archive.remove_ticket(ticket_id)
-        state = archive.read_state()
-        state.forget(ticket_id)
-        archive.write_state(state)
-        sha = archive.commit(f"forget ticket {int(ticket_id)}")
+        sha = forget_in_head(archive, ticket_ids)
         if push:
             archive.push()
         return sha

@@ -14,8 +14,9 @@ Two ways to cut, both producing `NerDoc`s for one `nlp.pipe` call:
   (one that starts with `{` or `[`) is first cut before each key or string
   element, so its records repeat as shapes too; a piece still longer than a
   chunk is chunked like ordinary text.
-  An ordinary text the NER policy could take nothing from (`readable`:
-  `ner.may_hold_entity`, no capital letter) is not read at all.
+  Of an ordinary text only the lines the NER policy could take something
+  from (`readable`: `ner.may_hold_entity`) are read, their runs packed into
+  one doc; a text without such a line is not read at all.
 
 The small English model sees a few tokens either side of a word, so a line is
 enough context for the names that appear in logs.
@@ -116,8 +117,10 @@ def plan(
             continue
         if len(text) <= bulk_chars:
             # A text is a doc of its own: leaving one out changes no other's context.
-            if readable is None or readable(text):
+            if readable is None:
                 docs.extend(_chunked(text, i, 0, chunk_chars, overlap))
+            else:
+                docs.extend(_readable_lines(text, i, readable, chunk_chars, overlap))
             continue
         # Bulk lines are packed side by side and NER sees across them: all are read, as they were.
         for start, end in _bulk_pieces(text):
@@ -131,6 +134,41 @@ def plan(
                 segment = shapes[shape] = Segment(0, len(shape), 0, len(shape))
             segment.targets.append((i, start))
     docs.extend(_packed(shapes, chunk_chars))
+    return docs
+
+
+def _readable_lines(text: str, index: int, readable: Callable[[str], bool], size: int, overlap: int) -> list[NerDoc]:
+    """The runs of `text`'s lines NER could take something from, packed into docs of at most `size`.
+
+    A log line of lower case and digits between two lines of prose costs NER as much as
+    prose and gives it nothing; a name's context is its own line and the ones around it.
+    A run longer than `size` is chunked like a whole text."""
+    runs: list[tuple[int, int]] = []
+    for line in _LINE.finditer(text):
+        if readable(line.group()):
+            start, end = line.span()
+            if runs and runs[-1][1] + 1 == start:
+                start = runs.pop()[0]
+            runs.append((start, end))
+    if runs == [(0, len(text))]:
+        return _chunked(text, index, 0, size, overlap)
+    docs: list[NerDoc] = []
+    parts: list[str] = []
+    segments: list[Segment] = []
+    at = 0
+    for start, end in runs:
+        length = end - start
+        if parts and (at + length > size or length > size):
+            docs.append(NerDoc("\n".join(parts), segments))
+            parts, segments, at = [], [], 0
+        if length > size:
+            docs.extend(_chunked(text[start:end], index, start, size, overlap))
+            continue
+        segments.append(Segment(at, at + length, at, at + length, [(index, start)]))
+        parts.append(text[start:end])
+        at += length + 1
+    if parts:
+        docs.append(NerDoc("\n".join(parts), segments))
     return docs
 
 

@@ -66,6 +66,7 @@ _SHAPES = (
 )
 # Characters that end a key or a path before an address (`user=`, `mailto/`, `{email}`), never inside one here.
 _KEY_SEPARATORS = "=/?{}|`"
+_DIGIT = re.compile(r"\d")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 _DECIMAL_AND_SPACE = re.compile(r"\d\.\d+ \d|\d \d+\.\d")
 
@@ -78,6 +79,8 @@ class EmailAddressRecognizer(EmailRecognizer):
         super().__init__(supported_entity=EMAIL, name="EmailAddressRecognizer")
 
     def analyze(self, text, entities, nlp_artifacts=None, regex_flags=None):  # noqa: D102
+        if "@" not in text:
+            return []  # most texts hold no address; the pattern would still try every position
         results = super().analyze(text, entities, nlp_artifacts, regex_flags)
         for result in results:
             # Presidio's local part allows `=` and `/`, so `user=jane@acme.io` would lose its key.
@@ -104,6 +107,8 @@ class PhoneNumberRecognizer(PhoneRecognizer):
         super().__init__(supported_entity=PHONE, name="PhoneNumberRecognizer")
 
     def analyze(self, text: str, entities: List[str], nlp_artifacts: Optional[object] = None) -> List[RecognizerResult]:
+        if not _DIGIT.search(text):
+            return []
         results = []
         for match in _CANDIDATE.finditer(text):
             candidate = match.group()

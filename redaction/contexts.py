@@ -68,6 +68,8 @@ class ContextFinder:
         `sure`: the place holds names only (a greeting, a header), so the name may recur anywhere."""
         spans = prose_spans(text)
         for place in self._places:
+            if place.cue is not None and place.cue.search(text) is None:
+                continue
             group = "org" if place.strength == COMPANY else "name"
             # Bounds, not slices: `^` and look-behinds still see the text before a span.
             for match in (m for begin, end in spans for m in place.pattern.finditer(text, begin, end)):

@@ -7,13 +7,19 @@ function of the text: subclasses list their entities and implement `find`.
 
 from __future__ import annotations
 
+import re
 from typing import Iterable, List, Optional
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
 
+_DIGIT = re.compile(r"\d")
+
+
 class PatternDetector(EntityRecognizer):
     ENTITIES: tuple[str, ...] = ()
+    # Every value it finds holds a digit (numbers, ids): a text without one is not read at all.
+    NEEDS_A_DIGIT: bool = False
 
     def __init__(self) -> None:
         super().__init__(supported_entities=list(self.ENTITIES), name=type(self).__name__, supported_language="en")
@@ -26,6 +32,8 @@ class PatternDetector(EntityRecognizer):
         raise NotImplementedError
 
     def analyze(self, text: str, entities: List[str], nlp_artifacts: Optional[object] = None) -> List[RecognizerResult]:
+        if self.NEEDS_A_DIGIT and not _DIGIT.search(text):
+            return []
         return [
             RecognizerResult(
                 entity_type=entity,

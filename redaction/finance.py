@@ -123,6 +123,7 @@ class FinanceRecognizer(PatternDetector):
     """IBANs → IBAN, payment card numbers → CREDIT_CARD."""
 
     ENTITIES = (IBAN, CREDIT_CARD)
+    NEEDS_A_DIGIT = True
 
     def find(self, text: str) -> Iterator[tuple[str, int, int, float, str]]:
         for start, end in find_ibans(text):

@@ -2,7 +2,7 @@
 
 A person's name is often written as an account, not as a name: `/home/jkowalski/`,
 `C:\\Users\\Jan.Kowalski\\`, `user="jkowalski"`, `uid=jan.kowalski,ou=people`,
-`ssh jkowalski@bastion`, `the mailbox jan.kowalski`, `kubectl -n dev-jan`. Each
+`ssh jkowalski@bastion`, `the mailbox jan.kowalski`, `@jan.kowalski`, `kubectl -n dev-jan`. Each
 place is one compiled pattern; the account found there is redacted whole (as a
 PERSON), and its parts then recur like any name found by context (`people`).
 
@@ -55,6 +55,9 @@ _PATTERNS = (
         r"(?i:\b(?:user|username|account|login|mailbox|inbox))[ \t]+[\"'`“]?"
         r"(?P<id>[^\W\d_][^\W_]*\.[^\W\d_][^\W_]*)[\"'`”]?(?![\w.@-])"
     ),
+    # Handles with a separator in prose: "assigned to @fenwick.larue", "cc @jan_kowalski". Not a decorator
+    # (`@pytest.mark.skip` on its own line or before a call), a package scope (`@types/node`) or an address.
+    re.compile(r"(?<![\w@.+/\\-])(?<!^)(?<!\n)(?<![ \t]{4})@(?P<id>[^\W\d_][^\W_]*(?:[._-][^\W_]+)+)(?![\w@/(-]|\.[^\W\d_])"),
     # ssh/scp logins without a domain: ssh jkowalski@bastion-2 (an address with a domain is an e-mail)
     re.compile(rf"(?i:\b(?:ssh|scp|sftp|rsync|mosh))\b[^\n]{{0,80}}?(?<![\w.@-])(?P<id>{_ACCOUNT})@(?=[A-Za-z0-9])"),
 )

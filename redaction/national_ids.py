@@ -201,6 +201,7 @@ class NationalIdRecognizer(PatternDetector):
     """Identity and tax numbers → NATIONAL_ID."""
 
     ENTITIES = (NATIONAL_ID,)
+    NEEDS_A_DIGIT = True
 
     def find(self, text: str) -> Iterator[tuple[str, int, int, float, str]]:
         for start, end, kind in find_national_ids(text):

@@ -48,10 +48,18 @@ _GLUE = frozenset("@./\\_-:=$%#&+~*`")
 
 
 def may_hold_entity(text: str) -> bool:
-    """False when `NerPolicy` would take no span of `text`: every span it takes has a capital letter.
+    """False when `NerPolicy` would take no span of `text`, read line by line by the chunk planner.
 
-    The chunk planner skips such texts; a rule that takes lower-case names from NER must change this."""
-    return text.lower() != text
+    Every span it takes has a word with a capital that is not all capitals ("Priya", "McKenna",
+    an initial "J."), or ends in a legal form ("ACME AG"): a line of lower case, digits and
+    ERROR/INFO/HTTP words holds none. A rule that takes such names from NER must change this."""
+    if text.lower() == text:
+        return False
+    for token in text.split():
+        core = token.strip(_PUNCT)
+        if core in _ENDINGS or (core != core.lower() and (not core.isupper() or len(core) == 1)):
+            return True
+    return False
 
 
 class NerPolicy:

@@ -132,6 +132,9 @@ class Place:
     certain: bool = False
     # The name ends where the place is ("… said", "…'s security team"): words are taken from the right.
     from_right: bool = False
+    # For a place whose name comes before its keyword: the keyword alone, looked for first. A pattern that
+    # starts with a name is tried at every word; most texts hold none of the keywords.
+    cue: re.Pattern[str] | None = None
 
 
 def _n(group: str = "name") -> str:
@@ -170,6 +173,7 @@ PLACES: tuple[Place, ...] = (
         "mail header",
         _compile(rf"{_n()}[ \t]*(?:<[^<>\n]{{1,100}}>|\[[^\[\]\n]{{1,100}}\]|\([^()\n]{{1,100}}\))?[ \t]*,?[ \t]*(?i:{_SPOKE})[ \t]*:"),
         STRONG,
+        cue=_compile(rf"(?i:{_SPOKE})[ \t]*:"),
     ),
     Place("mail header", _compile(rf"(?i:\bschrieb|\ba[ \t]+écrit|\bescribió)[ \t]+{_n()}[ \t]*(?=<|:|$)"), STRONG),
     Place("chat", _compile(rf"^[ \t]*{_TIME}[ \t]+{_n()}[ \t]*:(?!//)"), STRONG, lower=True),
@@ -214,7 +218,13 @@ PLACES: tuple[Place, ...] = (
     Place("speaker", _compile(rf"^[ \t>]*{_UPPER}{_n()}[ \t]*:[ \t]?(?=[A-Z][^\n]*\n[ \t>]*{_UPPER}{_W}(?:[ \t]{_W})?[ \t]*:[ \t]?[\"“A-Z])"), WEAK),
     Place("speaker", _compile(rf"^(?=[ \t>]*{_UPPER}{_W}(?:[ \t]{_W})?[ \t]*:[ \t]?[\"“A-Z][^\n]*\n[ \t>]*{_UPPER}{_n()}[ \t]*:[ \t]?[\"“A-Z])"), WEAK),
     Place("third party", _compile(rf"(?i:\b(?:{_BEFORE}))[ \t]+(?i:{_TITLE_PREFIX})?{_n()}"), WEAK),
-    Place("third party", _compile(rf"{_UPPER}{_n()}[ \t]*,?[ \t]+(?i:(?:{_AFTER})\b)"), WEAK, from_right=True),
+    Place(
+        "third party",
+        _compile(rf"{_UPPER}{_n()}[ \t]*,?[ \t]+(?i:(?:{_AFTER})\b)"),
+        WEAK,
+        from_right=True,
+        cue=_compile(rf"(?i:\b(?:{_AFTER})\b)"),
+    ),
     Place(
         "organization",
         _compile(
@@ -222,6 +232,7 @@ PLACES: tuple[Place, ...] = (
         ),
         COMPANY,
         from_right=True,
+        cue=_compile(r"['’]s[ \t]"),
     ),
     Place(
         "organization",
@@ -232,7 +243,12 @@ PLACES: tuple[Place, ...] = (
         ),
         COMPANY,
     ),
-    Place("organization", _compile(rf"^[^\n|]{{0,60}}?\b(?i:{_TITLES})\b[^\n|@]{{0,40}}?[ \t]*[|@][ \t]*(?P<org>{_ORGS})[ \t]*$"), COMPANY),
+    Place(
+        "organization",
+        _compile(rf"^[^\n|]{{0,60}}?\b(?i:{_TITLES})\b[^\n|@]{{0,40}}?[ \t]*[|@][ \t]*(?P<org>{_ORGS})[ \t]*$"),
+        COMPANY,
+        cue=_compile(r"[|@]"),
+    ),
     Place(
         "organization",
         _compile(rf"(?i:\bthe)[ \t]+{_UPPER}(?P<org>{_ORGS})[ \t]+(?i:(?:{_ENVIRONMENTS}))[ \t]+(?i:instance|cluster|environment|env|server|deployment|site|tenant)"),
@@ -243,5 +259,6 @@ PLACES: tuple[Place, ...] = (
         _compile(rf"{_UPPER}(?P<org>{_ORGS})[ \t]+(?i:runs|uses|hosts|self-hosts|deploys|deployed|licenses|bought)[ \t]+(?i:sourcegraph|cody)\b"),
         COMPANY,
         from_right=True,
+        cue=_compile(r"(?i:\b(?:sourcegraph|cody)\b)"),
     ),
 )

@@ -122,7 +122,9 @@ class TermSearch:
     `start` and `end` are the edges (zero-width); by default a slug's (START, END)."""
 
     def __init__(self, patterns: Sequence[str], *, start: str = START, end: str = END):
-        self._regexes = [_bounded(p, end) for p in patterns]
+        # Compiled when first tried: most of a ticket's terms never meet a word they could start.
+        self._patterns, self._end = list(patterns), end
+        self._regexes: list[re.Pattern[str] | None] = [None] * len(patterns)
         self._index: dict[str, list[int]] = {}  # fold(lead) -> term indices, in order
         lengths: set[int] = set()
         firsts: set[str] = set()
@@ -177,7 +179,10 @@ class TermSearch:
             if pos in anywhere_at:
                 candidates += self._anywhere
             for i in sorted(set(candidates)):
-                match = regexes[i].match(text, pos)
+                regex = regexes[i]
+                if regex is None:
+                    regex = regexes[i] = _bounded(self._patterns[i], self._end)
+                match = regex.match(text, pos)
                 if match and match.end() > pos:
                     found.append((i, pos, match.end()))
                     resume = match.end()

@@ -86,3 +86,33 @@ def test_a_name_in_a_megabyte_of_minified_json_is_redacted_quickly(redactor: Red
     assert "Darnell" not in out and "Okonkwo" not in out
     assert '"login": "build-bot-4321"' in out and '"state": "suspended"' in out
     assert elapsed < 30, f"{elapsed:.1f}s"
+
+
+def test_only_lines_ner_could_take_a_name_from_are_read_and_each_maps_back():
+    prose = "Yesterday Priya Raman restarted the gitserver pod."
+    log = "2024-05-01t12:00:00z error gitserver-0: exit status 128 (ERROR, HTTP 503)"
+    text = "\n".join([log, prose, log, log, prose.replace("Priya Raman", "Dana Whitfield"), log])
+    docs = plan([text], [True], chunk_chars=CHUNK, overlap=OVERLAP, bulk_chars=BULK, readable=may_hold_entity)
+    assert [s.targets for d in docs for s in d.segments] == [[(0, text.index("Yesterday"))], [(0, text.index("Yesterday D"))]]
+    (doc,) = docs
+    assert "error gitserver" not in doc.text and doc.text.count("Yesterday") == 2
+    for segment in doc.segments:
+        (_, offset), = segment.targets
+        assert text[offset : offset + segment.end - segment.start] == doc.text[segment.start : segment.end]
+    # Packed runs longer than one chunk go to several docs; each stays within the chunk size.
+    many = "\n".join([prose, log] * 2_000)
+    docs = plan([many], [True], chunk_chars=CHUNK, overlap=OVERLAP, bulk_chars=len(many), readable=may_hold_entity)
+    assert len(docs) > 1 and all(len(d.text) <= CHUNK for d in docs)
+    assert sum(d.text.count("Priya") for d in docs) == 2_000
+
+
+def test_the_policy_takes_no_span_from_a_line_of_capitals_digits_and_lower_case():
+    policy = NerPolicy(())
+    line = "ERROR 2024-05-01 gitserver-0: HTTP 503 from acme.example.com, user marek (id=4211) SAML IDP"
+    assert not may_hold_entity(line)
+    words = [m.span() for m in re.finditer(r"\S+", line)]
+    for entity in ("PERSON", "ORG"):
+        for i in range(len(words)):
+            for j in range(i, min(i + 4, len(words))):
+                assert policy.accept(entity, line, words[i][0], words[j][1]) == [], line[words[i][0] : words[j][1]]
+    assert may_hold_entity("ACME AG") and may_hold_entity("J. K.") and may_hold_entity("ÉMILE Zoë")

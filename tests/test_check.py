@@ -234,3 +234,19 @@ def test_a_run_off_the_built_in_fake_warns_once_about_the_development_org_key(
     )
     assert result.returncode == 6, result.stderr
     assert result.stderr.count("TICKET_ARCHIVE_ORG_KEY is not set") == (1 if warned else 0), result.stderr
+
+
+def test_a_remote_that_never_answers_is_a_cross_within_the_timeout(tmp_path: Path) -> None:
+    from archive.repo import GitRepo
+    from exporter.check import Status, _remote_check
+
+    work, remote = tmp_path / "archive", tmp_path / "remote.git"
+    subprocess.run(["git", "init", "--quiet", "--bare", str(remote)], check=True)
+    subprocess.run(["git", "init", "--quiet", str(work)], check=True)
+    git(work, "remote", "add", "origin", str(remote))
+    # A remote behind a dropped connection: its upload-pack starts and never says a word.
+    git(work, "config", "remote.origin.uploadpack", "sleep 60; git-upload-pack")
+    started = time.monotonic()
+    row = _remote_check(GitRepo(work), remote_timeout=1.0)
+    assert time.monotonic() - started < 15  # not the 60 s the remote would keep it waiting
+    assert row.status == Status.FAIL and "gave no answer within 1 s" in row.detail, row

@@ -119,6 +119,8 @@ def accounts() -> AccountFinder:
         ("the mailbox quillon.vasko gets the alerts", "quillon.vasko"),
         ("kubectl -n dev-tiberne get pods", "tiberne"),
         ("audit: actor='Quillon Vasko' action=repo.delete", "Quillon Vasko"),
+        ("Assigned to @quillon.vasko for follow-up.", "quillon.vasko"),
+        ("thanks @tiberne_q!", "tiberne_q"),
     ],
 )
 def test_a_person_account_is_found_inside_identifiers(accounts, text, account):
@@ -136,6 +138,11 @@ def test_a_person_account_is_found_inside_identifiers(accounts, text, account):
         "owner: platform-team",
         "Handle `sni_hostname` in the proxy",
         "the user is logged in; user: true",
+        "@pytest.mark.skip\ndef test_x(): pass",
+        "    @app.route('/x')",
+        "use @pytest.mark.skip(reason) there",
+        "npm i @types/node and @babel/core",
+        "mail tiberne@corp.example",
     ],
 )
 def test_system_accounts_and_words_are_no_person(accounts, text):
