@@ -68,10 +68,19 @@ class Lexicon:
         self._abroad = abroad
 
     def is_english(self, word: str) -> bool:
-        """An English word (or an inflected form of one), a stop word or one of our common words."""
+        """An English word (or an inflected form of one), a stop word or one of our common words.
+
+        A hyphenated compound is one when its last part is and every other part is too or is a
+        prefix of three letters at most ("Pre-release", "Non-blocking", "Auto-indexing"); a
+        hyphenated given name stays a name through the name lists ("Rose-Marie")."""
         folded = fold(word)
         if folded in self._words or folded in STOP_WORDS or folded in COMMON_WORDS:
             return True
+        if "-" in folded:
+            *heads, last = folded.split("-")
+            return (
+                len(last) > 1 and self.is_english(last) and all(0 < len(h) <= 3 or self.is_english(h) for h in heads)
+            )
         for old, new in self._rules:
             if folded.endswith(old) and len(folded) > len(old) + 1 and folded[: len(folded) - len(old)] + new in self._words:
                 return True

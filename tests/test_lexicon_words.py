@@ -1,7 +1,8 @@
-"""Common words of other languages (redaction/data/foreign_words.txt) are no person where the model alone says so.
+"""Words the lexicon knows beyond WordNet's entries are no person where the model alone says so:
+common words of other languages (redaction/data/foreign_words.txt) and hyphenated English compounds.
 
 The words and names here are chosen for these tests ("Versagen", "Comparaison", "Odvarka
-Plesch"); nothing is taken from the evaluation in tests/evalset.
+Plesch", "Tiberne-Vasko"); nothing is taken from the evaluation in tests/evalset.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import pytest
 
 from redaction.english import ABROAD_FILE, fold, lexicon
 from redaction.names import name_lists
+from redaction.ner import PERSON, NerPolicy
 
 DATA = Path(__file__).resolve().parents[1] / "redaction" / "data" / ABROAD_FILE
 
@@ -52,3 +54,15 @@ def test_a_foreign_word_before_a_comma_is_kept(redactor, text):
 )
 def test_a_name_in_the_same_place_is_still_redacted(redactor, text, name):
     assert name not in redactor.redact_text(text)
+
+
+def test_a_hyphenated_english_compound_is_a_word_and_a_hyphenated_name_is_not():
+    words = lexicon()
+    assert all(words.is_english(w) for w in ("Pre-release", "Non-blocking", "Auto-indexing", "read-only"))
+    assert not any(words.is_english(w) for w in ("Tiberne-Vasko", "Odvarka-Plesch", "Jean-Baptiste", "-release"))
+
+
+@pytest.mark.parametrize(("text", "taken"), [("Pre-release, see the notes.", False), ("Rose-Marie, see the notes.", True)])
+def test_the_model_alone_takes_no_compound_for_a_person(text, taken):
+    end = text.index(",")
+    assert bool(NerPolicy(()).accept(PERSON, text, 0, end)) is taken
