@@ -32,6 +32,7 @@ from typing import Sequence
 from presidio_analyzer import AnalyzerEngine
 
 from redaction.chunks import plan
+from redaction.codewords import identifiers, lower_case_words
 from redaction.contexts import ContextFinder
 from redaction.coordination import ListFinder
 from redaction.engine import LANGUAGE, LoadedSpacyNlpEngine, blank_artifacts
@@ -39,7 +40,7 @@ from redaction.identifiers import AccountFinder
 from redaction.known import PERSON, KnownEntityRecognizer
 from redaction.models import Finding
 from redaction.names import NameFinder, name_lists
-from redaction.ner import LABEL_MAPPING, NerPolicy, may_hold_entity, words_written_as_code
+from redaction.ner import LABEL_MAPPING, NerPolicy, may_hold_entity
 from redaction.network import outside_allowed_links
 from redaction.people import People, name_words
 from redaction.recognizers import findings_from
@@ -186,23 +187,32 @@ _GUESSES = frozenset({NER_RECOGNIZER, NAME_FINDER, NAME_CUE, LIST_FINDER})
 
 
 def _drop_code_words(texts: Sequence[str], found: list[list[Finding]], only: Sequence[int] | None = None) -> None:
-    """NER's persons with a word the same text also writes in lower case, as code or a package ("Blis").
+    """Guessed persons with a word the ticket writes as code (`codewords`): "Len", "Gt", "Chardet", "Blis".
 
-    A listed given name keeps its span ("Anna Blis"): a person's name in lower case is a user name.
-    `only`: the texts to look at (default all)."""
+    An identifier (`Len(3)`, `import Gt`, `Chardet 7.7`) is code wherever the ticket writes it,
+    unless another word of the span is a listed name. A word the same text merely writes in lower
+    case is code only if no word of the span is a listed given name ("Anna Blis"): a person's
+    name in lower case is a user name. `only`: the texts to look at (default all)."""
     lists = name_lists()
+    code: frozenset[str] | None = None
     for i in range(len(found)) if only is None else only:
         findings = found[i]
         spans = [f for f in findings if f.type == PERSON and f.recognizer in _GUESSES]
         if not spans:
             continue
-        code = words_written_as_code(texts[i])
+        if code is None:
+            code = identifiers(texts)
+        lower = lower_case_words(texts[i])
         drop = set()
         for f in spans:
             words = name_words(texts[i][f.start : f.end])
             if all(w.islower() for w in words):
                 continue  # "ping tola": the lower-case word is the finding itself
-            if any(w.casefold() in code for w in words) and not any(lists.plain_first(w) for w in words):
+            folded = [w.casefold() for w in words]
+            named = [lists.is_first(w) or lists.is_last(w) for w in words]
+            if any(c in code and not any(n for k, n in enumerate(named) if k != j) for j, c in enumerate(folded)):
+                drop.add(id(f))
+            elif any(c in lower for c in folded) and not any(lists.plain_first(w) for w in words):
                 drop.add(id(f))
         if drop:
             found[i] = [f for f in findings if id(f) not in drop]

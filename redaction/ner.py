@@ -136,7 +136,7 @@ class NerPolicy:
     def _ordinary(self, cores: list[str]) -> bool:
         """Ordinary words only ("Batch Changes", "Forbidden", "Danke"), unless a given name and a family name."""
         lex, lists = lexicon(), self._lists
-        if not all(lex.is_word(c.rstrip(".")) for c in cores):
+        if not all(lex.is_word(c.rstrip(".")) or lex.is_common_abroad(c.rstrip(".")) for c in cores):
             return False
         if len(cores) == 1:
             word = cores[0]
@@ -193,17 +193,3 @@ class NerPolicy:
             return None
         return words[0][0], words[-1][1]
 
-
-_LOWER_WORD = re.compile(r"(?<![^\W\d_])[a-z][a-z]+(?![^\W\d_])")
-
-
-def words_written_as_code(text: str) -> frozenset[str]:
-    """Lower-case words outside e-mail addresses: `pip install blis`, `tidelift.com`, `len(x)`.
-
-    A word the text also writes this way is a product or a function ("Blis", "Len"), not a
-    person NER alone took it for; a person's name in lower case stands in an address."""
-    words: set[str] = set()
-    for token in text.split():
-        if "@" not in token:
-            words.update(_LOWER_WORD.findall(token))
-    return frozenset(words)

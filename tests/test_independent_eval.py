@@ -33,7 +33,7 @@ from tests.evalset.corpora import (
     structured_snippets,
 )
 from tests.evalset.facts import FACTS
-from tests.evalset.harness import format_report, measure
+from tests.evalset.harness import Run, format_report, measure
 from tests.evalset.names import (
     HELD_OUT_LOCALES,
     MIMESIS_LOCALES,
@@ -44,7 +44,7 @@ from tests.evalset.names import (
     mimesis_words,
     redaction_list_words,
 )
-from tests.evalset.prose import installed_documents, without_credits
+from tests.evalset.prose import installed_documents, taken_in_context, without_credits
 from tests.evalset.snippets import FRAME_MARK, score_snippet
 from tests.evalset.structured import KINDS, card, iban, in_aadhaar, luhn_digit, pl_pesel
 
@@ -193,6 +193,45 @@ def test_credit_lines_are_left_out_of_the_package_prose() -> None:
     documents = installed_documents(2000)
     assert documents and sum(d.words for d in documents) <= 2000
     assert "ticket-archive" not in {d.package for d in documents}
+
+
+def test_attributions_and_reference_lists_are_credits_too() -> None:
+    text = "\n".join(
+        [
+            "- fix line wrapping (reported by [Orla Venn](https://example.org/u/ov))",  # 0
+            "- Based on comments by Tavi Morrow via email.",  # 1
+            "Parts are inspired by",  # 2
+            "[Ivo Rask](https://example.org/ivo).",  # 3
+            "* [Quill](https://example.org/q), created by Ennis",  # 4
+            "  Fairbrook, is a new library.",  # 5
+            "| Sources | [Corpus 5](https://example.org/c5) (Orla Venn, Tavi Morrow, Ivo Rask, Ennis Fairbrook) |",  # 6
+            "Venn, O., Morrow, T. and Rask, I. 2013. A corpus of things.",  # 7
+            "Orla Venn, Tavi Morrow and Ivo Rask (2019). Another title.",  # 8
+            "We enabled Batch Changes, Code Insights and Code Monitoring last week.",  # 9
+            "Some parts are inspired by",  # 10
+            "GraphQL-core 2 and taken over with slight changes.",  # 11
+            "Use Batch Changes, Code Insights and Code Monitoring (2024 release).",  # 12
+        ]
+    )
+    kept = without_credits(text).split("\n")
+    assert not any(kept[i] for i in (0, 1, 3, 4, 5, 6, 7, 8))
+    assert all(kept[i] for i in (2, 9, 10, 11, 12))  # "inspired by" names no one on its own line
+
+
+def test_the_report_lists_every_word_taken_in_prose_with_its_context(quick: Corpora) -> None:
+    text = "Ask Odvarka Plesch about `len` and Quibblet before the upgrade."
+    found = taken_in_context(text, "Ask <PERSON_1> about `len` and <PERSON_2> before the upgrade.")
+    assert found == [
+        ("Odvarka Plesch", "Ask [Odvarka Plesch] about ` len ` and Quibblet"),
+        ("Quibblet", "Plesch about ` len ` and [Quibblet] before the upgrade ."),
+    ]
+    run = Run(prose_words=1000, prose_taken=3)
+    run.prose_found = [("pkg", w, c) for w, c in found] + [("pkg", "Margaret Quibblet", "…")]
+    run.prose_examples.update(w for _, w, _ in run.prose_found)
+    text, _ = format_report(quick, run, seed=SEED, examples=1)
+    assert re.search(r"^  PERSON/ORG found per 1,000 words +3\.0 \(3 in 1,000 words\)", text, re.M)
+    assert "of which 1 look like people's names" in text  # Margaret: a given name; Odvarka, Quibblet: none
+    assert "    pkg: 'Odvarka Plesch' … Ask [Odvarka Plesch] about ` len ` and Quibblet …" in text
 
 
 # --- the harness sees leaks ----------------------------------------------------------------------------

@@ -23,8 +23,8 @@ from redaction.models import RedactedTicket
 from tests.evalset.contexts import PERSON_CONTEXTS
 from tests.evalset.corpora import ENGLISH_WORD_LINE, NON_ENGLISH_LINE, Corpora, batches, make_ticket
 from tests.evalset.facts import FACTS, PUBLIC_ENDPOINTS
-from tests.evalset.names import HELD_OUT_LOCALES, MIMESIS_LOCALES, fold, redaction_list_words
-from tests.evalset.prose import count_taken, taken
+from tests.evalset.names import HELD_OUT_LOCALES, MIMESIS_LOCALES, fold, given_names, redaction_list_words
+from tests.evalset.prose import count_taken, taken_in_context
 from tests.evalset.sentences import LINES as SENTENCE_LINES
 from tests.evalset.snippets import Outcome, Secret, Snippet, score_snippet
 from tests.evalset.structured import KINDS
@@ -45,6 +45,7 @@ class Run:
     prose_taken: int = 0
     prose_withheld: int = 0  # pieces the target refused to redact: not counted
     prose_examples: Counter[str] = field(default_factory=Counter)
+    prose_found: list[tuple[str, str, str]] = field(default_factory=list)  # (package, words taken, context)
     seconds: dict[str, float] = field(default_factory=dict)
 
 
@@ -99,7 +100,9 @@ def measure(target: Target, corpora: Corpora, per_ticket: int = 6) -> Run:
                 continue
             run.prose_words += len(piece.split())
             run.prose_taken += count_taken(redacted)
-            run.prose_examples.update(taken(piece, redacted))
+            for words, context in taken_in_context(piece, redacted):
+                run.prose_examples[words] += 1
+                run.prose_found.append((document.package, words, context))
     run.seconds["prose"] = time.perf_counter() - started
     return run
 
@@ -253,8 +256,20 @@ def report_lines(corpora: Corpora, run: Run, plain: Run | None = None) -> tuple[
         plain_rate = 1000 * plain.prose_taken / plain.prose_words if plain.prose_words else 0.0
         row += f"   {plain_rate:.1f} ({plain.prose_taken})"
     out.append(row)
+    if run.prose_found:
+        named = sum(1 for _, words, _ in run.prose_found if _looks_like_a_name(words))
+        out.append(
+            f"  {'':<48}of which {named} look like people's names (begin with a given name of Faker or mimesis;"
+            " a rough count: judge by hand from the list under Examples)"
+        )
     out.append(f"  {len(corpora.prose)} packages: {', '.join(d.package for d in corpora.prose)}")
     return out, failures
+
+
+def _looks_like_a_name(words: str) -> bool:
+    """A rough test, from the evaluation's own name sources: capitalized words, the first a given name."""
+    parts = [w for w in words.split() if w[:1].isalpha()]
+    return bool(parts) and all(p[:1].isupper() for p in parts) and fold(parts[0]) in given_names()
 
 
 def example_lines(corpora: Corpora, run: Run, per_line: int) -> list[str]:
@@ -278,6 +293,8 @@ def example_lines(corpora: Corpora, run: Run, per_line: int) -> list[str]:
     if run.prose_examples:
         common = ", ".join(f"{w!r} ×{n}" for w, n in run.prose_examples.most_common(20))
         out.append(f"  taken for a person or organisation in package prose: {common}")
+        out.append("  every word taken in package prose, with its context (to tell real people's names from false positives):")
+        out += [f"    {package}: {words!r} … {context} …" for package, words, context in run.prose_found]
     return out
 
 

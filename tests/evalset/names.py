@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from random import Random
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 ROOT = Path(__file__).resolve().parents[2]
 REDACTION_LISTS = ROOT / "redaction" / "data"
@@ -96,9 +96,8 @@ def redaction_list_words() -> frozenset[str]:
     return frozenset(_words(entries))
 
 
-@lru_cache(maxsize=1)
-def faker_words() -> frozenset[str]:
-    """Every name in Faker's person providers, all locales (the lists' own source), folded."""
+def _faker_names(wanted: Callable[[str], bool]) -> list[str]:
+    """The entries of every Faker person provider's attributes whose name `wanted` accepts, all locales."""
     import faker.providers.person as person
 
     entries: list[str] = []
@@ -106,9 +105,15 @@ def faker_words() -> frozenset[str]:
         provider = importlib.import_module(f"{person.__name__}.{module.name}").Provider
         for attr in dir(provider):
             value = getattr(provider, attr)
-            if "name" in attr and not attr.startswith("_") and isinstance(value, (tuple, list, dict)):
+            if wanted(attr) and isinstance(value, (tuple, list, dict)):
                 entries += [x for x in value if isinstance(x, str)]
-    return frozenset(_words(entries))
+    return entries
+
+
+@lru_cache(maxsize=1)
+def faker_words() -> frozenset[str]:
+    """Every name in Faker's person providers, all locales (the lists' own source), folded."""
+    return frozenset(_words(_faker_names(lambda attr: "name" in attr and not attr.startswith("_"))))
 
 
 def _mimesis_dir() -> Path:
@@ -135,6 +140,15 @@ def mimesis_words() -> frozenset[str]:
     for path in sorted(_mimesis_dir().glob("*/person.json")):
         first, last = _mimesis_person(path.parent.name)
         entries += first + last
+    return frozenset(_words(entries))
+
+
+@lru_cache(maxsize=1)
+def given_names() -> frozenset[str]:
+    """Every given name of Faker's person providers and of mimesis, all locales, folded."""
+    entries = _faker_names(lambda attr: attr.startswith("first_names"))
+    for path in sorted(_mimesis_dir().glob("*/person.json")):
+        entries += _mimesis_person(path.parent.name)[0]
     return frozenset(_words(entries))
 
 

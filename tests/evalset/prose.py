@@ -5,7 +5,18 @@ Every wheel in the environment carries its README as the body of its
 machine without a download and never committed here. They hold no customer
 data, so a person or organisation found in them is a false positive — except
 on author and credit lines (and under headings such as "Authors",
-"Contributors", "Citation"), which are left out before redaction.
+"Contributors", "Citation", "References"), which are left out before redaction.
+A credit line is one that names its people as such: "Copyright", "written by",
+"thanks to", an attribution ("reported by [Jane Roe](…)", "prior work by Jane
+Roe", "inspired by Jane Roe"), or a reference's author list (three or more
+"First Last" names joined by commas or "and", followed by a year or a title,
+or in brackets right after the linked work); a credit line that breaks inside
+a name ("created by Jane\n  Roe, is…") takes the next line with it.
+
+What remains still holds people: example data ("John Doe" in a code sample, a
+name generator's sample output) and people named in running prose. Finding them
+is right for a redactor, and they count like every other finding; the report
+lists every word found with its context, so that they can be told apart by hand.
 
 Documents are taken in package-name order, at most `per_package` words each,
 until `max_words`; each is cut at blank lines into pieces of about 300 words
@@ -25,8 +36,35 @@ _CREDIT_LINE = re.compile(
 )
 _CREDIT_HEADING = re.compile(
     r"(?i)\b(authors?|credits?|contributors?|acknowledg\w*|maintainers?|people|team|sponsors?|citing|citation|thanks"
-    r"|changelog|change ?log|history|release notes|what's new|changes)\b"
+    r"|changelog|change ?log|history|release notes|what's new|changes|references|bibliography|publications)\b"
 )
+# "First Last" (a middle initial, a particle or a hyphenated part allowed), or "Last, F.": one author of a list.
+_PERSON = r"[A-Z][\w'’]+(?:[ -](?:[A-Z]\.|[a-z]{1,3}|[A-Z][\w'’]+)){0,2}[ -][A-Z][\w'’]+"
+_INITIALS = r"[A-Z][\w'’-]+,[ \t]+(?:[A-Z]\.[ \t]?){1,3}"
+_DEEDS = (
+    r"reported|suggested|proposed|requested|provided|inspired|reviewed|analy[sz]ed|noticed|spotted|pointed out"
+    r"|work|comments?|reports?|ideas?|help|input|feedback|insist[ae]nce"
+)
+# Someone credited for a deed: "reported by [Jane Roe](…)", "comments by Jane Roe", "inspired by Jane Roe".
+_ATTRIBUTION = re.compile(r"\b(?i:" + _DEEDS + r")[ \t]+by[ \t]+\[?" + _PERSON)
+_ENDS_IN_ATTRIBUTION = re.compile(r"(?i)\b(?:" + _DEEDS + r")[ \t]+by[ \t]*$")
+
+
+def _authors(person: str) -> str:
+    """Three or more authors joined by commas or "and"."""
+    joint = r"(?:,[ \t]*(?:and[ \t]+|&[ \t]+)?|[ \t]+(?:and|&)[ \t]+)"
+    return r"(?:" + person + joint + r"){2,}" + person
+
+
+# A reference: its author list, then a year ("… and Max Moe. 2013." / "(2013)") or a quoted title; or the
+# list in brackets right after a linked work ("[OntoNotes 5](…) (Jane Roe, Ann Poe, Max Moe)").
+_YEAR_OR_TITLE = r"[.,]?[ \t]*(?:\((?:19|20)\d\d[a-z]?\)|(?:19|20)\d\d[a-z]?[.,:]|[\"“])"
+_REFERENCE = re.compile(
+    r"(?:" + _authors(_PERSON) + r"|" + _authors(_INITIALS) + r")" + _YEAR_OR_TITLE
+    + r"|\]\([^()\s]*\)[ \t]*\(" + _authors(_PERSON) + r"\)"
+)
+_ENDS_IN_NAME = re.compile(r"\b[A-Z][\w'’]+[ \t]*$")
+_STARTS_WITH_PERSON = re.compile(r"[ \t]*\[?" + _PERSON)
 _RST_UNDERLINE = re.compile(r"^([=\-~^\"'`#*+])\1{2,}\s*$")
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*)$")
 _OWN = {"ticket-archive"}
@@ -53,7 +91,7 @@ def without_credits(text: str) -> str:
     """The text with author/credit lines and the sections under credit headings blanked out (line count kept)."""
     lines = text.splitlines()
     out: list[str] = []
-    skipping = False
+    skipping = continued = attributed = False
     for i, line in enumerate(lines):
         heading = _MD_HEADING.match(line)
         title = heading.group(1) if heading else None
@@ -61,7 +99,15 @@ def without_credits(text: str) -> str:
             title = line
         if title is not None:
             skipping = bool(_CREDIT_HEADING.search(title))
-        out.append("" if skipping or _CREDIT_LINE.search(line) else line)
+        credit = bool(
+            _CREDIT_LINE.search(line)
+            or _ATTRIBUTION.search(line)
+            or _REFERENCE.search(line)
+            or (attributed and _STARTS_WITH_PERSON.match(line))
+        )
+        out.append("" if skipping or credit or continued else line)
+        continued = bool(credit and _ENDS_IN_NAME.search(line))  # the credit breaks inside a name
+        attributed = bool(_ENDS_IN_ATTRIBUTION.search(line))  # "inspired by" + the person on the next line
     return "\n".join(out)
 
 
@@ -110,15 +156,16 @@ _TOKEN = re.compile(r"<[A-Z][A-Z_]*?(?:_\d+)?>|\w+|[^\w\s]")
 _TAKEN = re.compile(r"<(PERSON|ORG|ORGANIZATION)(?:_\d+)?>")
 
 
-def taken(text: str, redacted: str) -> list[str]:
-    """The words of `text` that became a PERSON or ORG placeholder in `redacted`."""
+def taken_in_context(text: str, redacted: str, around: int = 6) -> list[tuple[str, str]]:
+    """(the words of `text` that became a PERSON or ORG placeholder in `redacted`, the tokens around them)."""
     import difflib
 
     before, after = _TOKEN.findall(text), _TOKEN.findall(redacted)
     out = []
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, before, after, autojunk=False).get_opcodes():
         if tag == "replace" and any(_TAKEN.fullmatch(t) for t in after[j1:j2]):
-            out.append(" ".join(before[i1:i2]))
+            context = " ".join(before[max(0, i1 - around) : i1] + ["[" + " ".join(before[i1:i2]) + "]"] + before[i2 : i2 + around])
+            out.append((" ".join(before[i1:i2]), context))
     return out
 
 
