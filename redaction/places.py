@@ -222,7 +222,8 @@ PLACES: tuple[Place, ...] = (
     ),
     Place("mail header", _compile(rf"(?i:\bschrieb|\ba[ \t]+écrit|\bescribió)[ \t]+{_n()}[ \t]*(?=<|:|$)"), STRONG),
     Place("chat", _compile(rf"^[ \t]*{_TIME}[ \t]+{_n()}[ \t]*:(?!//)"), STRONG, lower=True),
-    Place("chat", _compile(rf"^[ \t]*(?:{_TIME}[ \t]*)?<[@+]?{_n()}>[ \t]"), STRONG, lower=True),
+    # An IRC-style nick opening a line of talk is a name even when it is a word ("<Marline> anyone seen this?").
+    Place("chat", _compile(rf"^[ \t]*(?:{_TIME}[ \t]*)?<[@+]?{_n()}>[ \t]+(?=[^\W\d_])"), STRONG, lower=True, certain=True),
     Place("chat", _compile(rf"^[ \t]*{_n()}[ \t]{{1,3}}{_TIME}[ \t]*$"), STRONG, lower=True),
     Place(
         "chat",

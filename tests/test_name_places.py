@@ -53,6 +53,7 @@ def found(finder, text: str) -> list[tuple[str, str]]:
         ("Cheers Quillon, all good now.", "Quillon"),
         ("Hey team, Tiberne here from the infra side.", "Tiberne"),
         ("Per Tiberne, the proxy drops idle connections.", "Tiberne"),
+        ("<Autumn> anyone seen this before?", "Autumn"),
     ],
 )
 def test_a_name_is_found_where_names_stand(places, text, name):
