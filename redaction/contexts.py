@@ -176,6 +176,8 @@ class ContextFinder:
         if len(word) > 1 and word.isupper() and place.strength != COMPANY:
             return False
         if place.strength == WEAK:
+            if first and place.listed_only:
+                return self._lists.is_first(word) and self._plain(word)
             return self._plain(word) if first else self._lists.is_last(word) or not self._ordinary(word)
         if place.strength == COMPANY:
             # Company names are often words ("Krones", "Target"): only the most common ones are refused.

@@ -177,6 +177,8 @@ class Place:
     from_right: bool = False
     # A word the text must hold for the place to be looked for at all (one quick search, not one per sentence).
     needs: re.Pattern[str] | None = None
+    # The first word must be a listed given name that is no common word: "no ordinary word" is not enough.
+    listed_only: bool = False
 
 
 def _n(group: str = "name") -> str:
@@ -281,6 +283,9 @@ PLACES: tuple[Place, ...] = (
     # Spoken to: "Anna, can you…", "…, Anna!", "Remember me, Anna? I …"
     Place("vocative", _compile(rf"^[ \t]*{_UPPER}{_n()}[ \t]*,[ \t]*(?i:(?:can|could|would|will|do|did|are|have)[ \t]+(?:you|i|we))\b"), WEAK),
     Place("vocative", _compile(rf",[ \t]+{_UPPER}{_n()}[ \t]*[!?](?:[ \t]*(?:$|\n)|[ \t]+(?=[\"“]?[^\W\d_a-z]))"), WEAK),
+    # "Anna, the sync is stuck again.": a line opened by a word and a comma is a name only when the
+    # word is a listed given name ("However," "Kubernetes," "Zoekt," are not).
+    Place("vocative", _compile(rf"^[ \t>]*{_UPPER}{_n()}[ \t]*,[ \t]+(?=[^\W\d_])"), WEAK, listed_only=True),
     # Who said a quotation: "…," says Ada. / "…," ada says. / said Ada to Tiberne. A capitalized word there
     # is a name, an English word too ("…," says Hazel.); "the manual" or "he" is not.
     Place(

@@ -54,6 +54,7 @@ def found(finder, text: str) -> list[tuple[str, str]]:
         ("Hey team, Tiberne here from the infra side.", "Tiberne"),
         ("Per Tiberne, the proxy drops idle connections.", "Tiberne"),
         ("<Autumn> anyone seen this before?", "Autumn"),
+        ("Anna, the sync is stuck again.", "Anna"),
     ],
 )
 def test_a_name_is_found_where_names_stand(places, text, name):
@@ -91,6 +92,9 @@ def test_a_lower_case_name_is_found_in_chat(places, text, name):
         "Logs here: see the attachment.",
         "Details here, in the runbook.",
         "Billed per Seat, as before.",
+        "However, the sync is stuck.",
+        "Zoekt, the search engine, crashed.",
+        "Grafana, Prometheus and Jaeger are up.",
     ],
 )
 def test_no_name_where_none_stands(places, text):
