@@ -22,6 +22,11 @@ class PlainPresidio:
             models=[{"lang_code": "en", "model_name": model}], ner_model_configuration=NerModelConfiguration()
         )
         engine.nlp = {"en": spacy.load(model)}  # loaded already: Presidio's load() may download
+        # Presidio's e-mail check asks tldextract's default extractor, which fetches the public-suffix
+        # list over the network: the bundled snapshot instead, as the Redactor's own detectors use.
+        import tldextract.tldextract
+
+        tldextract.tldextract.TLD_EXTRACTOR = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
         self._analyzer = AnalyzerEngine(nlp_engine=engine, supported_languages=["en"])
 
     def redact_text(self, text: str) -> str:
