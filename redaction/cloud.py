@@ -79,7 +79,7 @@ _STORAGE_PATTERNS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = (
         "named bucket", ("bucket",),
         re.compile(r"(?i)\b(?:the|our|in|into|to|from)[ \t]+(?P<v>(?-i:" + _NAMED + r"))[ \t]+(?:s3[ \t]+|gcs[ \t]+)?buckets?\b"),
     ),
-    ("bucket named", ("bucket",), re.compile(r"(?i)\bbuckets?[ \t]+(?:named[ \t]+|called[ \t]+)?[\"'`]?(?P<v>(?-i:" + _NAMED + r"))(?![\w.-]*\w)")),
+    ("bucket named", ("bucket",), re.compile(r"(?i)\bbuckets?[ \t]+(?:named[ \t]+|called[ \t]+)?[\"'`]?(?P<v>(?-i:" + _NAMED + r"))(?![\w.-]*\w|:/)")),  # not a scheme: "bucket s3://…"
     ("azure connection string", ("accountname=",), re.compile(r"(?i)\bAccountName=(?P<v>" + _AZURE_ACCOUNT + r")\b")),
     (
         "azure cli", ("--account-name", "storage"),

@@ -243,6 +243,12 @@ def test_cloud_resource_names_are_found_where_the_provider_puts_them(text: str, 
     assert (entity, value) in found
 
 
+def test_a_bucket_named_by_its_url_keeps_the_scheme() -> None:
+    text = "The bucket s3://contoso-lake-raw holds the dumps."
+    found = [text[s:t] for _, s, t, _, _ in CloudRecognizer(["sourcegraph"]).find(text)]
+    assert "contoso-lake-raw" in found and "s3" not in found
+
+
 @pytest.mark.parametrize(
     "text",
     [
