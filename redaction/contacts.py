@@ -52,6 +52,9 @@ _LABELS_AFTER = frozenset(
     "phone tel telephone mobile mob cell cellphone fax office direct landline handy mobiel portable work home".split()
 )
 _AFTER_WORD = re.compile(r"[^\n\d+]{0,20}?(?:\n[ \t>]*)?(?P<n>\+?\(?\d[\d ().-]{5,20}\d)(?![\d.:-]?\d)")
+_EXTENSION = re.compile(r"[ \t]*(?:x|ext\.?|extension)[ \t]*\d{1,6}$")
+# "not answering at 35091109495", "reach me on 727 687 037": a calling word, then at/on, then any number.
+_AT_NUMBER = re.compile(r"(?:[ \t]+(?:me|us|him|her|them))?[ \t]+(?:at|on)[ \t]+(?P<n>\+?\(?\d[\d ().-]{5,18}\d)(?![\d.:-]?\d)")
 _AFTER_CALLING = re.compile(r"[^\n\d+]{0,20}?(?P<n>(?:\+|0|\()[\d ().-]{6,18}\d)(?![\d.:-]?\d)")
 _NUMBER_BEFORE = re.compile(r"(?<![\w+.:/=#-])(?P<n>\+?\(?\d[\d ().-]{5,20}\d)[ \t]*[-–(/|,:]?[ \t]*\(?$")
 _LABEL_ENDS = re.compile(r"\)?(?![ \t]*[^\W\d_])(?![\w-])")
@@ -158,7 +161,7 @@ def _labelled_numbers(text: str) -> Iterator[tuple[int, int]]:
             if match:
                 yield match.span("n")
         if word in _CALLING_WORDS:
-            match = _AFTER_CALLING.match(text, end)
+            match = _AFTER_CALLING.match(text, end) or _AT_NUMBER.match(text, end)
             if match:
                 yield match.span("n")
         if word in _LABELS_AFTER and _LABEL_ENDS.match(text, end):
@@ -188,7 +191,7 @@ def _possible_international(candidate: str) -> bool:
 
 
 def _plausible(candidate: str) -> bool:
-    digits = sum(c.isdigit() for c in candidate)
+    digits = sum(c.isdigit() for c in _EXTENSION.sub("", candidate))  # "…-1475x3161": the extension aside
     if not 7 <= digits <= 15 or _ISO_DATE.match(candidate):
         return False
     if _DECIMAL_AND_SPACE.search(candidate) and not any(shape.match(candidate) for shape in _SHAPES):

@@ -74,11 +74,14 @@ class ContextFinder:
         self._never = told | TECH_WORDS | NOT_NAME_WORDS | PRODUCT_WORDS | FOREIGN_FORMULAS
         # A company's name may hold what a person's may not ("Merks Labs", "Cecor Health Systems").
         self._never_in_company = told | TECH_WORDS
+        # Where only names stand, a given name that is also a tool is the name ("Hi Ruby,", "-- Julia").
+        self._never_in_greeting = self._never - TECH_WORDS
 
     def with_blocked(self, more: Iterable[str]) -> "ContextFinder":
         finder = ContextFinder((), self._lists, self._places)
         more = frozenset(fold(b) for b in more)
         finder._never, finder._never_in_company = self._never | more, self._never_in_company | more
+        finder._never_in_greeting = self._never_in_greeting | more
         return finder
 
     def find(self, text: str) -> Iterator[tuple[str, int, int, bool]]:
@@ -138,13 +141,14 @@ class ContextFinder:
         taken: list[tuple[int, int, str]] = []
         if place.from_right:
             words = self._right_part(words, place)
+        paired = self._named_pair(words, place)
         for s, e, word in words:
             possessive = word.endswith(("'s", "’s"))
             if possessive:
                 word, e = word[:-2], e - 2
             if word in PARTICLES and taken:
                 continue
-            if not word or not self._fits(word, place, first=not taken):
+            if not word or not (self._fits(word, place, first=not taken) or (paired and len(taken) < 2)):
                 break
             taken.append((s, e, word))
             if possessive:
@@ -160,13 +164,25 @@ class ContextFinder:
         while at > 0 and self._fits(words[at - 1][2].removesuffix("'s").removesuffix("’s"), place, first=False):
             at -= 1
         # Then the leftmost of them that can start one.
-        while at < len(words) and not self._fits(words[at][2], place, first=True):
+        while at < len(words) and not (self._fits(words[at][2], place, first=True) or self._named_pair(words[at:], place)):
             at += 1
         return words[at:]
+
+    def _named_pair(self, words: list[tuple[int, int, str]], place: Place) -> bool:
+        """A listed given name and a listed family name, both capitalized: a person even where each alone
+        is an ordinary word ("talked to Penny Cross", "loop in Chase Knight")."""
+        if place.strength != WEAK or len(words) < 2:
+            return False
+        first, last = words[0][2], words[1][2].removesuffix("'s").removesuffix("’s")
+        if not all(w[:1].isupper() and not w.isupper() and fold(w) not in self._never and fold(w) not in STOP_WORDS for w in (first, last)):
+            return False
+        return self._lists.is_first(first) and self._lists.is_last(last)
 
     def _fits(self, word: str, place: Place, first: bool) -> bool:
         folded = fold(word)
         never = self._never_in_company if place.strength == COMPANY else self._never
+        if place.strength == STRONG and word[:1].isupper() and folded in TECH_WORDS and self._lists.is_first(word):
+            never = self._never_in_greeting
         if folded in never or (_INNER_CAPITAL.search(word) and place.strength != COMPANY):
             return False
         if folded in STOP_WORDS and not (place.strength == STRONG and word[:1].isupper() and self._lists.is_first(word)):

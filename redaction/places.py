@@ -98,7 +98,7 @@ _AFTER = (
     r"|whispered|answered|smiled|laughed|nodded|waved"
     r"|is[ \t]+(?:out|off|away|back|on[ \t]+(?:leave|vacation|holiday|pto|parental))|was[ \t]+(?:out|off|away)"
     r"|(?:will|'ll|can|could|would|should)[ \t]+(?:send|share|check|look|call|join|follow|reach|confirm|test|try"
-    r"|review|email|reply|get[ \t]+back|be[ \t]+(?:out|back|available|off)|help|take|handle|update)"
+    r"|review|email|reply|get[ \t]+back|be[ \t]+(?:out|back|available|off|joining|talking|speaking|presenting|on[ \t]+the[ \t]+call)|help|take|handle|update)"
     r"|ran[ \t]+the|sent|opened|owns|approved|needs[ \t]+to|wants|joined|left[ \t]+the[ \t]+company"
     r"|lives|lived|grew[ \t]+up|was[ \t]+born|studied|is[ \t]+a[ \t]+(?:very[ \t]+)?(?:\w+[ \t]+)?(?:person|man|woman|guy|colleague)"
     r"|works[ \t]+(?:at|for)|(?:is|was|comes)[ \t]+from[ \t]+(?-i:(?=[^\W\d_a-z]))"
@@ -281,7 +281,12 @@ PLACES: tuple[Place, ...] = (
     ),
     Place("kin", _compile(rf"(?i:\b(?:my|our|his|her|their|your)[ \t]+(?:{_KIN}))[ \t]*,?[ \t]+{_UPPER}{_n()}"), STRONG, certain=True),
     # Spoken to: "Anna, can you…", "…, Anna!", "Remember me, Anna? I …"
-    Place("vocative", _compile(rf"^[ \t]*{_UPPER}{_n()}[ \t]*,[ \t]*(?i:(?:can|could|would|will|do|did|are|have)[ \t]+(?:you|i|we))\b"), WEAK),
+    Place(
+        "vocative",
+        _compile(rf"^[ \t]*{_n()}[ \t]*,[ \t]*(?i:(?:can|could|would|will|do|did|are|have)[ \t]+(?:you|i|we))\b"),
+        WEAK,
+        lower=True,  # "marek, can you check?" in chat
+    ),
     Place("vocative", _compile(rf",[ \t]+{_UPPER}{_n()}[ \t]*[!?](?:[ \t]*(?:$|\n)|[ \t]+(?=[\"“]?[^\W\d_a-z]))"), WEAK),
     # "Anna, the sync is stuck again.": a line opened by a word and a comma is a name only when the
     # word is a listed given name ("However," "Kubernetes," "Zoekt," are not).

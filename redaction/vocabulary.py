@@ -67,6 +67,7 @@ CORPORATE_ENDINGS = (
 NOT_NAME_WORDS = frozenset(
     """
     hi hello hey dear thanks thank cheers regards best greetings team folks all everyone
+    btw pls plz thx tx tnx hmm hm um uh ah oh ugh imo imho afaik iirc tbh fwiw lol np kk yep yup nope yeah
     mr mrs ms dr sir madam mx prof cc bcc fyi re fw fwd ps attn per via from to and or
     kind warm many sincerely yours morning afternoon evening the a an our your their
     customer customers engineer engineers engineering platform support manager lead director

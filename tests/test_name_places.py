@@ -55,6 +55,10 @@ def found(finder, text: str) -> list[tuple[str, str]]:
         ("Per Tiberne, the proxy drops idle connections.", "Tiberne"),
         ("<Autumn> anyone seen this before?", "Autumn"),
         ("Anna, the sync is stuck again.", "Anna"),
+        ("Quillon Vasko will be joining the call.", "Quillon Vasko"),
+        ("I talked to Penny Cross and they confirmed it.", "Penny Cross"),
+        ("Please loop in Chase Knight, who owns the cluster.", "Chase Knight"),
+        ("Good morning Ruby!\n\nThe logs are attached.", "Ruby"),
     ],
 )
 def test_a_name_is_found_where_names_stand(places, text, name):
@@ -68,6 +72,7 @@ def test_a_name_is_found_where_names_stand(places, text, name):
         ("[09:12] tiberne: rolling back", "tiberne"),
         ("ok tiberne, will do", "tiberne"),
         ("ping tiberne when it's done", "tiberne"),
+        ("tiberne, can you check the ingress?", "tiberne"),
         ("Rolled back.\n\n- tiberne", "tiberne"),
     ],
 )
@@ -95,6 +100,11 @@ def test_a_lower_case_name_is_found_in_chat(places, text, name):
         "However, the sync is stuck.",
         "Zoekt, the search engine, crashed.",
         "Grafana, Prometheus and Jaeger are up.",
+        "btw, can you check the ingress?",
+        "hmm, do you have the logs?",
+        "The upgrade will be presenting issues.",
+        "I talked to Support Team about it.",
+        "Hi Kubernetes, you are back.",
     ],
 )
 def test_no_name_where_none_stands(places, text):

@@ -196,6 +196,9 @@ def test_technical_text_with_numbers_and_capitals_is_not_an_address(text: str) -
         ("+49(0) 30 4471203 fax", "+49(0) 30 4471203"),
         ("+33 612345678", "+33 612345678"),
         ("please text 0612345678 when done", "0612345678"),
+        ("they're not answering at 35091109495", "35091109495"),
+        ("reach me on 727 687 037 after six", "727 687 037"),
+        ("Ops\n001-745-379-1475x3161 office\n", "001-745-379-1475x3161"),
     ],
 )
 def test_a_phone_number_is_found_next_to_a_word_that_says_phone(text: str, number: str) -> None:
