@@ -90,7 +90,7 @@ class ContextFinder:
         `sure`: the place holds names only (a greeting, a header), so the name may recur anywhere."""
         spans = prose_spans(text)
         for place in self._places:
-            if place.needs is not None and not place.needs.search(text):
+            if place.needs is not None and not any(place.needs.search(text, begin, end) for begin, end in spans):
                 continue
             group = "org" if place.strength == COMPANY else "name"
             # Bounds, not slices: `^` and look-behinds still see the text before a span.
