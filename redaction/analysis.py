@@ -52,8 +52,6 @@ NAME_CUE = "NameCue"  # a word before what people do ("… said"): redacted wher
 ACCOUNT_FINDER = "AccountFinder"
 LIST_FINDER = "NameList"  # "Ostrik, Maresk and Tolvic": in one list with a name found
 NER_RECOGNIZER = "SpacyRecognizer"
-_CACHED_TEXT = 256  # characters
-_CACHE_SIZE = 8192  # texts
 NER_SCORE = 0.85  # spaCy gives no per-entity confidence; Presidio's default for its NER
 
 
@@ -86,9 +84,6 @@ class TextAnalyzer:
         self._batch_size = batch_size
         self._bulk_chars = bulk_chars
         self._pattern_entities = sorted({e for r in analyzer.registry.recognizers for e in r.supported_entities})
-        # Short texts recur across a run's tickets (tags, field values, "Thanks!"); the pattern
-        # recognizers read nothing but the text, so each distinct one is analysed once.
-        self._pattern_cache: dict[str, tuple[tuple[Finding, ...], tuple[tuple[int, int], ...]]] = {}
 
     def analyze(self, texts: Sequence[str], use_ner: Sequence[bool], known: KnownEntityRecognizer) -> list[list[Finding]]:
         """Findings per text; `known` is the ticket's deny-list recognizer (ad hoc, per ticket)."""
@@ -160,26 +155,13 @@ class TextAnalyzer:
                             found[i].append(Finding(entity, span[0], span[1], NER_RECOGNIZER, NER_SCORE))
 
     def _with_patterns(self, text: str, ner: list[Finding], deny_lists: Sequence[KnownEntityRecognizer]) -> list[Finding]:
-        found, allowed = self._pattern_findings(text)
-        findings = list(found)
+        results = self._analyzer.analyze(text, LANGUAGE, entities=self._pattern_entities, nlp_artifacts=blank_artifacts())
+        findings, allowed = findings_from(results)
         for deny_list in deny_lists:
             # Called directly: a per-ticket regex needs none of the analyzer's bookkeeping.
             findings += deny_list.findings(text)
         findings += ner
-        return outside_allowed_links(findings, list(allowed))
-
-    def _pattern_findings(self, text: str) -> tuple[tuple[Finding, ...], tuple[tuple[int, int], ...]]:
-        cached = self._pattern_cache.get(text)
-        if cached is not None:
-            return cached
-        results = self._analyzer.analyze(text, LANGUAGE, entities=self._pattern_entities, nlp_artifacts=blank_artifacts())
-        findings, allowed = findings_from(results)
-        answer = (tuple(findings), tuple(allowed))
-        if len(text) <= _CACHED_TEXT:
-            if len(self._pattern_cache) >= _CACHE_SIZE:
-                self._pattern_cache.clear()
-            self._pattern_cache[text] = answer
-        return answer
+        return outside_allowed_links(findings, allowed)
 
 
 # Findings made from a word's shape or the model's guess, not from where the word stands.
