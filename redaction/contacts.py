@@ -11,6 +11,7 @@ from typing import Iterator, List, Optional
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.predefined_recognizers import EmailRecognizer, PhoneRecognizer
 
+from redaction.detector import DIGIT
 from redaction.network import AllowList
 from redaction.wordsearch import LowerText, find_words
 
@@ -69,7 +70,6 @@ _SHAPES = (
 )
 # Characters that end a key or a path before an address (`user=`, `mailto/`, `{email}`), never inside one here.
 _KEY_SEPARATORS = "=/?{}|`"
-_DIGIT = re.compile(r"\d")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 _DECIMAL_AND_SPACE = re.compile(r"\d\.\d+ \d|\d \d+\.\d")
 
@@ -110,7 +110,7 @@ class PhoneNumberRecognizer(PhoneRecognizer):
         super().__init__(supported_entity=PHONE, name="PhoneNumberRecognizer")
 
     def analyze(self, text: str, entities: List[str], nlp_artifacts: Optional[object] = None) -> List[RecognizerResult]:
-        if not _DIGIT.search(text):
+        if not DIGIT.search(text):
             return []
         results = []
         for match in _CANDIDATE.finditer(text):

@@ -13,7 +13,7 @@ from typing import Iterable, List, Optional
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
 
-_DIGIT = re.compile(r"\d")
+DIGIT = re.compile(r"\d")  # a text without one holds no number to find
 
 
 class PatternDetector(EntityRecognizer):
@@ -32,7 +32,7 @@ class PatternDetector(EntityRecognizer):
         raise NotImplementedError
 
     def analyze(self, text: str, entities: List[str], nlp_artifacts: Optional[object] = None) -> List[RecognizerResult]:
-        if self.NEEDS_A_DIGIT and not _DIGIT.search(text):
+        if self.NEEDS_A_DIGIT and not DIGIT.search(text):
             return []
         return [
             RecognizerResult(

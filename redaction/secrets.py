@@ -88,18 +88,30 @@ _PATTERNS: tuple[tuple[str, str, float], ...] = (
     # `curl -u user:X`. The command must stand on the same line (a `-p` alone is a port or a path elsewhere).
     (
         "password flag of a tool",
-        r"(?i)\b(?:mysql|mysqladmin|mysqldump|mariadb)\b[^\n|;&]{0,160}?(?<![\w-])-p(?P<secret>[^\s\"'`-][^\s\"'`]*)"
-        r"|\b(?:docker|podman|buildah|skopeo|nerdctl)[ \t]+login\b[^\n|;&]{0,160}?(?<![\w-])-p[ \t]+(?P<secret2>[^\s\"'`]+)"
-        r"|\bredis-cli\b[^\n|;&]{0,160}?(?<![\w-])-a[ \t]+(?P<secret3>[^\s\"'`]+)"
-        r"|\b(?:curl|wget|http|https)\b[^\n|;&]{0,200}?(?:(?<![\w-])-u|--user)[ \t=]+[\"']?[^\s:\"'@]+:(?P<secret4>[^\s\"'@]+)",
+        r"(?i)\b(?:mysql|mysqladmin|mysqldump|mariadb)\b[^\n|;&]{0,160}?(?<![\w-])-p(?P<secret>[^\s\"'`-][^\s\"'`]*)",
+        1.0,
+    ),
+    (
+        "password flag of a tool",
+        r"(?i)\b(?:docker|podman|buildah|skopeo|nerdctl)[ \t]+login\b[^\n|;&]{0,160}?(?<![\w-])-p[ \t]+(?P<secret>[^\s\"'`]+)",
+        1.0,
+    ),
+    ("password flag of a tool", r"(?i)\bredis-cli\b[^\n|;&]{0,160}?(?<![\w-])-a[ \t]+(?P<secret>[^\s\"'`]+)", 1.0),
+    (
+        "password flag of a tool",
+        r"(?i)\b(?:curl|wget|http|https)\b[^\n|;&]{0,200}?(?:(?<![\w-])-u|--user)[ \t=]+[\"']?[^\s:\"'@]+:(?P<secret>[^\s\"'@]+)",
         1.0,
     ),
     # XML: <password>X</password>, <add key="AdminPassword" value="X"/>.
     (
         "xml credential",
         r"(?i)<(?P<tag>[\w.:-]*(?:password|passwd|pwd|secret|token|apikey|api-key|credential)[\w.:-]*)>"
-        r"(?P<secret>[^<\s][^<\n]{0,255}?)</(?P=tag)>"
-        r"|\b(?:key|name)=[\"'][^\"'\n]*(?:password|passwd|pwd|secret|token)[^\"'\n]*[\"'][ \t]+value=[\"'](?P<secret2>[^\"'\n]{1,256})[\"']",
+        r"(?P<secret>[^<\s][^<\n]{0,255}?)</(?P=tag)>",
+        1.0,
+    ),
+    (
+        "xml credential",
+        r"(?i)\b(?:key|name)=[\"'][^\"'\n]*(?:password|passwd|pwd|secret|token)[^\"'\n]*[\"'][ \t]+value=[\"'](?P<secret>[^\"'\n]{1,256})[\"']",
         1.0,
     ),
     ("bearer credential", r"(?i)\b(?:bearer|basic)[ \t]+(?P<secret>[A-Za-z0-9._~+/-]{12,}=*)", 1.0),
@@ -234,8 +246,6 @@ def _value_span(match: re.Match[str]) -> tuple[int, int, str] | None:
     return None
 
 
-# A pattern's value is its group `secret` (or `secret2`… where alternatives each name one).
-_SECRET_GROUPS = ("secret", "secret2", "secret3", "secret4")
 # Patterns whose value may be a reference to one instead (`$PGPASSWORD`, `{{ .Values.pw }}`).
 _VALUE_AFTER_A_NAME = frozenset(
     {"url password", "signed url parameter", "cli flag", "password flag of a tool", "xml credential"}
@@ -258,8 +268,10 @@ class SecretRecognizer(PatternDetector):
     def _spans(self, text: str) -> Iterator[tuple[int, int, float, str]]:
         for name, pattern, score in self._patterns:
             for match in pattern.finditer(text):
-                group = next((g for g in _SECRET_GROUPS if g in pattern.groupindex and match.group(g) is not None), None)
-                start, end = match.span(group) if group else match.span()
+                if "secret" in pattern.groupindex and match.group("secret") is not None:
+                    start, end = match.span("secret")
+                else:
+                    start, end = match.span()
                 value = text[start:end]
                 if name == "grouped license key" and not _grouped_key(value):
                     continue
