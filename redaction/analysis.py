@@ -40,7 +40,7 @@ from redaction.identifiers import AccountFinder
 from redaction.known import PERSON, KnownEntityRecognizer
 from redaction.models import Finding
 from redaction.names import NameFinder, name_lists
-from redaction.ner import LABEL_MAPPING, NerPolicy, may_hold_entity
+from redaction.ner import LABEL_MAPPING, OTHER, UNKNOWN_NAME_LABELS, NerPolicy, may_hold_entity
 from redaction.network import outside_allowed_links
 from redaction.people import People, name_words
 from redaction.recognizers import findings_from
@@ -97,6 +97,7 @@ class TextAnalyzer:
         for i, text in enumerate(texts):
             if use_ner[i] and text.strip():
                 found[i] += [Finding(PERSON, s, e, NAME_FINDER, 0.85) for s, e in names.find(text)]
+                found[i] += [Finding(PERSON, s, e, NAME_FINDER, 0.85) for s, e in policy.lower_case_names(text)]
                 found[i] += [
                     Finding(entity, s, e, CONTEXT_FINDER if sure else NAME_CUE, 0.9) for entity, s, e, sure in places.find(text)
                 ]
@@ -136,7 +137,11 @@ class TextAnalyzer:
         # spaCy's docs are read directly: going through Presidio's NlpArtifacts and SpacyRecognizer
         # builds every entity list twice per doc and costs a fifth of the NER itself.
         for parsed, doc in nlp.pipe(((d.text, d) for d in docs), batch_size=self._batch_size, as_tuples=True):
-            entities = [(LABEL_MAPPING[e.label_], e.start_char, e.end_char) for e in parsed.ents if e.label_ in LABEL_MAPPING]
+            entities = [
+                (LABEL_MAPPING.get(e.label_, OTHER), e.start_char, e.end_char)
+                for e in parsed.ents
+                if e.label_ in LABEL_MAPPING or e.label_ in UNKNOWN_NAME_LABELS
+            ]
             if not entities:
                 continue
             starts = [segment.start for segment in doc.segments]
@@ -151,8 +156,9 @@ class TextAnalyzer:
                         continue  # a neighbouring chunk sees this one with more context
                     for i, offset in segment.targets:
                         shift = offset - segment.start
-                        for span in policy.accept(entity, texts[i], start + shift, end + shift):
-                            found[i].append(Finding(entity, span[0], span[1], NER_RECOGNIZER, NER_SCORE))
+                        spans = [(entity, s, e) for s, e in policy.accept(entity, texts[i], start + shift, end + shift)]
+                        for kind, s, e in spans or policy.unknown_words(entity, texts[i], start + shift, end + shift):
+                            found[i].append(Finding(kind, s, e, NER_RECOGNIZER, NER_SCORE))
 
     def _with_patterns(self, text: str, ner: list[Finding], deny_lists: Sequence[KnownEntityRecognizer]) -> list[Finding]:
         results = self._analyzer.analyze(text, LANGUAGE, entities=self._pattern_entities, nlp_artifacts=blank_artifacts())

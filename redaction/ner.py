@@ -23,13 +23,27 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from redaction.english import lexicon
 from redaction.names import WORD, NameLists, fold, name_lists
-from redaction.vocabulary import COMMON_WORDS, CORPORATE_ENDINGS, FOREIGN_FORMULAS, NOT_NAME_WORDS, PRODUCT_WORDS, TECH_WORDS
+from redaction.software import is_software
+from redaction.vocabulary import (
+    COMMON_WORDS,
+    CORPORATE_ENDINGS,
+    FOREIGN_FORMULAS,
+    NOT_NAME_WORDS,
+    PRODUCT_WORDS,
+    TECH_WORDS,
+    TOOL_NOUNS,
+    TOOL_VERBS,
+)
 
 PERSON = "PERSON"
 ORG = "ORG"
 NER_ENTITIES = (PERSON, ORG)
 # spaCy label -> our entity; every label not here is dropped before Presidio sees it.
 LABEL_MAPPING = {"PERSON": PERSON, "PER": PERSON, "ORG": ORG}
+# Labels the small model gives the names it does not know ("Dobigna" GPE, "Hilis" NORP): a span of
+# them is taken only when every word is no word of any lexicon (`NerPolicy.unknown_words`).
+OTHER = "OTHER"
+UNKNOWN_NAME_LABELS = frozenset({"GPE", "NORP", "LOC", "FAC", "PRODUCT", "WORK_OF_ART", "EVENT"})
 
 _TOKEN = re.compile(r"\S+")
 _LINE = re.compile(r"[^\n]+")
@@ -45,6 +59,31 @@ _PREVIOUS = re.compile(r"(?<![^\W\d_])(" + WORD.pattern + r")[ \t]{1,2}\Z")
 _MID_SENTENCE = re.compile(r"(?<![^\W\d_])[a-z][a-z]*[ \t]{1,2}\Z")
 _NEXT = re.compile(r"[ \t]{1,2}(" + WORD.pattern + r")(?![^\W\d_])")
 _GLUE = frozenset("@./\\_-:=$%#&+~*`")
+_PREFIXES = ("pre", "re", "un", "non", "de", "dis", "sub", "over", "under", "multi", "auto", "inter", "micro", "co")
+_SUFFIXES = (
+    ("ically", ""), ("ically", "ic"), ("ally", ""), ("ally", "al"), ("ly", ""), ("able", ""), ("able", "e"), ("ible", ""),
+    ("izers", "ize"), ("izer", "ize"), ("ers", ""), ("ers", "e"), ("er", ""), ("er", "e"), ("ors", ""), ("ors", "e"),
+    ("ness", ""), ("ment", ""), ("ments", ""), ("ity", ""), ("ic", ""), ("esque", ""), ("ish", ""), ("ism", ""), ("ist", ""),
+)
+
+
+def _stems(folded: str) -> list[str]:
+    """The words `folded` may be made from by one English prefix and/or one suffix; never shorter than four letters."""
+    heads = [folded] + [folded[len(p) :] for p in _PREFIXES if folded.startswith(p) and len(folded) - len(p) >= 4]
+    stems = []
+    for head in heads:
+        if head != folded:
+            stems.append(head)
+        stems += [head[: len(head) - len(old)] + new for old, new in _SUFFIXES if head.endswith(old) and len(head) - len(old) >= 4]
+    return stems
+_PLAIN = re.compile(r"(?<![\w./\\=:@`$-])[^\W\d_]+(?![\w/\\=@`(-])")
+_LOWER = r"[^\W\d_A-Z][^\W\d_]{2,}"
+_EDGE_BEFORE = r"(?<![\w./\\=:@`$'\"<#-])"
+_EDGE_AFTER = r"(?![\w./\\=@`'\"(>-])"
+_LOWER_WORD = re.compile(_LOWER)
+# A token that is one lower-case word, perhaps opening a bracket or closing a clause: "(vetrana", "holmqvist,".
+_LOWER_TOKEN = re.compile(r"\(?([^\W\d_A-Z][^\W\d_]{2,})[,.;:!?)]?")
+_LOWER_LIST = re.compile(rf"{_EDGE_BEFORE}{_LOWER}(?:, {_LOWER})+,? (?:and|or) {_LOWER}{_EDGE_AFTER}")
 
 
 def may_hold_entity(text: str) -> bool:
@@ -86,6 +125,100 @@ class NerPolicy:
             if span:
                 spans.append(span)
         return spans
+
+    def unknown_words(self, entity: str, text: str, start: int, end: int) -> list[tuple[str, int, int]]:
+        """(entity, start, end) for the lines of an NER span whose every word no lexicon knows.
+
+        The small model tags a name it has never seen as an organization, a place or a
+        nationality as often as a person ("Why is Kundelle so impulsive?": ORG). A word that is
+        no ordinary word of English or another language, no tool, product or vocabulary word,
+        capitalized but not an acronym or an identifier, names someone or something of the
+        customer's: either way it is redacted, as the organization NER said or else a person.
+        A lower-case span NER calls a person is taken when it has two such words ("kunora kowski")."""
+        spans = []
+        for m in _LINE.finditer(text, start, end):
+            words = self._words(text, m.start(), m.end())
+            while words and self._not_name(words[0][2]):
+                words.pop(0)
+            while words and self._not_name(words[-1][2]):
+                words.pop()
+            if not words:
+                continue
+            cores = [w[2] for w in words]
+            lower = all(c.islower() for c in cores)
+            if lower and (entity != PERSON or len(cores) < 2):
+                continue
+            unknown = [self._unknown(c, lower) for c in cores]
+            if not unknown[-1]:
+                continue
+            partial = not all(unknown)
+            if partial:
+                # "Maybe it's under Rubor Brozd": the unknown family name, and a given name before
+                # it only as `_extend` takes one.
+                while not all(unknown):
+                    words, unknown = words[1:], unknown[1:]
+            s, e = words[0][0], words[-1][1]
+            if (e < len(text) and text[e] == "(") or (s and text[s - 1] in _GLUE):
+                continue  # `Foo(3)`, `pkg.Foo`, `@foo`: code
+            if self._tool_place(text, s, e):
+                continue
+            if entity == ORG and not partial:
+                spans.append((ORG, s, e))
+            else:
+                spans.append((PERSON, *self._extend(text, s, e)))
+        return spans
+
+    def lower_case_names(self, text: str) -> list[tuple[int, int]]:
+        """Names written in lower case in prose: two words in a row that no lexicon knows ("ask
+        vetrana holmqvist"), or the members of a list of three or more such words ("zelmira,
+        ostrid and paveln"). Only on lines with three ordinary lower-case words, so commands,
+        logs and keys ("cimport calloc", "level=warn") are not prose; a word glued to a path,
+        key or call is none of these."""
+        spans: list[tuple[int, int]] = []
+        lex = lexicon()
+        for line in _LINE.finditer(text):
+            if sum(1 for w in _PLAIN.findall(line.group()) if w.islower() and lex.is_english(w)) < 3:
+                continue
+            tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text, line.start(), line.end())]
+            words = []
+            for at, _, token in tokens:
+                m = _LOWER_TOKEN.fullmatch(token)
+                if m and m.group(1).islower():
+                    words.append((at + m.start(1), at + m.end(1), m.group(1)))
+            for (s1, e1, w1), (s2, e2, w2) in zip(words, words[1:]):
+                if s2 == e1 + 1 and self._unknown(w1, True) and self._unknown(w2, True) and not self._tool_place(text, s1, e2):
+                    spans.append((s1, e2))
+            for m in _LOWER_LIST.finditer(text, line.start(), line.end()):
+                members = [w for w in _LOWER_WORD.finditer(text, m.start(), m.end()) if w.group() not in ("and", "or")]
+                if len(members) >= 3 and all(self._unknown(w.group(), True) for w in members):
+                    spans += [(w.start(), w.end()) for w in members]
+        return spans
+
+    @staticmethod
+    def _tool_place(text: str, start: int, end: int) -> bool:
+        """Where tools stand: before a technical noun ("Kyverno policies") or after a verb of using one."""
+        after = _NEXT.match(text, end)
+        if after and fold(after.group(1)) in TOOL_NOUNS and after.group(1).islower():
+            return True
+        before = _PREVIOUS.search(text, max(0, start - 40), start)
+        return bool(before and before.group(1).islower() and before.group(1) in TOOL_VERBS)
+
+    def _unknown(self, word: str, lower: bool) -> bool:
+        if len(word) < 3 or not _NAME_TOKEN.match(word) or word.endswith("."):
+            return False
+        if not lower and (not word[0].isupper() or word.isupper() or _IDENTIFIER.search(word)):
+            return False
+        # "Charset-Normalizer", "Linux-Intel": a compound with one known part is known.
+        return all(self._unknown_part(part) for part in re.split(r"['’\-]", word) if part)
+
+    def _unknown_part(self, word: str) -> bool:
+        folded, lex = fold(word), lexicon()
+        if folded in self._never or folded in PRODUCT_WORDS or folded in NOT_NAME_WORDS or folded in STOP_WORDS or folded in self._kept:
+            return False
+        if lex.is_word(word) or lex.is_common_abroad(word) or folded in COMMON_WORDS or folded in FOREIGN_FORMULAS or is_software(word):
+            return False
+        # "Pythonic", "predefined", "inspectable", "recognizers": made from a known word.
+        return not any(lex.is_word(stem) or is_software(stem) or stem in self._never for stem in _stems(folded))
 
     def _words(self, text: str, start: int, end: int) -> list[tuple[int, int, str]]:
         words = []
@@ -129,6 +262,9 @@ class NerPolicy:
         if self._ordinary(cores):
             return None
         start, end = words[0][0], words[-1][1]
+        if len(cores) == 1 and not (self._lists.is_first(cores[0]) or self._lists.is_last(cores[0])):
+            if is_software(cores[0]) or self._tool_place(text, start, end):
+                return None  # "on Ceph", "Talos nodes": a tool the model calls a person
         if len(cores) == 1 and ((end < len(text) and text[end] == "(") or (start and text[start - 1] == ".")):
             return None  # `Len(3)`, `annotated_types.Len`: code
         return self._extend(text, start, end)

@@ -68,7 +68,7 @@ NOT_NAME_WORDS = frozenset(
     """
     hi hello hey dear thanks thank cheers regards best greetings team folks all everyone
     btw pls plz thx tx tnx hmm hm um uh ah oh ugh imo imho afaik iirc tbh fwiw lol np kk yep yup nope yeah
-    mr mrs ms dr sir madam mx prof cc bcc fyi re fw fwd ps attn per via from to and or
+    mr mrs ms dr sir madam mx prof dott sig sigra herr frau mme mlle cc bcc fyi re fw fwd ps attn per via from to and or
     kind warm many sincerely yours morning afternoon evening the a an our your their
     customer customers engineer engineers engineering platform support manager lead director
     developer developers devex devops sre ops infrastructure infra release build senior staff
@@ -93,6 +93,30 @@ PRODUCT_WORDS = frozenset(
     extensions framework gateway gems hub lab labs linux manager operator ops os pipeline pipelines platform
     plugin plugins portal pro proxy registry runner runtime sdk server service services stack storage store
     stream streams studio suite toolkit workflow workflows workspace
+    """.split()
+)
+
+# Where a word no lexicon knows stands as a tool, not a person: before one of these nouns
+# ("Kyverno policies", "the Hasura integration", "Talos nodes"), or after one of these verbs
+# ("uses Codefresh", "behind Pomerium"). Names stand there rarely; tools in every ticket.
+TOOL_NOUNS = PRODUCT_WORDS | frozenset(
+    """
+    policy policies node nodes integration integrations volume volumes shard shards build builds
+    instance instances deployment deployments config configs configuration job jobs container containers
+    image images webhook webhooks token tokens repo repos repository repositories backup backups sync
+    pod pods namespace namespaces chart charts module modules package packages library libraries
+    logs metrics index indexes indexer provider providers tenant tenants endpoint endpoints bucket buckets
+    secret secrets certificate certificates cert certs installation migration setup sidecar daemon
+    binary binaries command commands flag flags setting settings schema query queries dashboards
+    readme docs documentation translation
+    """.split()
+)
+TOOL_VERBS = frozenset(
+    """
+    use uses used using run runs ran running install installs installed installing deploy deploys
+    deployed deploying upgrade upgrades upgraded upgrading configure configures configured configuring
+    enable enables enabled enabling disable disables disabled disabling integrate integrates integrated
+    behind via
     """.split()
 )
 
