@@ -34,6 +34,8 @@ from typing import Iterable, Iterator
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from redaction.english import fold, lexicon
+from redaction.software import is_software
+from redaction.tools import tool_place
 from redaction.vocabulary import COMMON_WORDS, NOT_NAME_WORDS, PRODUCT_WORDS, TECH_WORDS
 
 _DATA = Path(__file__).with_name("data")
@@ -49,6 +51,8 @@ MAX_WORDS = 4
 _INNER_CAPITAL = re.compile(r"[a-z][A-Z]")
 # A word that starts with a capital (or a letter outside a-z), then a gap, particles, and another such word.
 # Only its first letter is consumed, so "Hi Kenji Mendoza" is a candidate at "Hi" and again at "Kenji".
+# A capitalized word after a lower-case word or a comma, one space away, on the same line.
+_MID_SENTENCE_WORD = re.compile(r"(?<=[a-z,] )([^\W\d_a-z][^\W\d_A-Z]{2,})(?![^\W\d_])")
 _CANDIDATE = re.compile(
     r"(?<![^\W\d_])[^\W\d_a-z](?=[^\W\d_]*(?:['’\-][^\W\d_]+)*[ \t]{1,2}"
     r"(?:(?:" + "|".join(sorted(PARTICLES)) + r")[ \t]{1,2})*[^\W\d_a-z])"
@@ -139,6 +143,23 @@ class NameFinder:
             if span is not None:
                 yield span[0], span[1]
                 resume = span[1]
+
+    def lone_given_names(self, text: str) -> Iterator[tuple[int, int]]:
+        """A given name alone in mid-sentence ("why is Marek so quiet", "ask Kornelia, she knows"):
+        listed, no ordinary word of any language, no tool or software name, after a lower-case word
+        or a comma. A sentence's first word is left to the places that know its grammar."""
+        lex = lexicon()
+        for m in _MID_SENTENCE_WORD.finditer(text):
+            word, start, end = m.group(1), m.start(1), m.end(1)
+            if not self._lists.plain_first(word) or self.blocked(word) or fold(word) in NOT_NAME_WORDS:
+                continue
+            if lex.is_word(word) or lex.is_common_abroad(word) or is_software(word):
+                continue
+            if end < len(text) and (text[end] in _GLUE_AFTER or (text[end] == "." and text[end + 1 : end + 2].isalnum())):
+                continue  # `Marek.config`, `Marek(3)`
+            if tool_place(text, start, end):
+                continue  # "the Julia runtimes"
+            yield start, end
 
     def _name_at(self, text: str, words: list[tuple[int, int, str]], i: int) -> tuple[int, int, int] | None:
         start, end, word = words[i]

@@ -24,6 +24,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from redaction.english import lexicon
 from redaction.names import WORD, NameLists, fold, name_lists
 from redaction.software import is_software
+from redaction.tools import tool_place
 from redaction.vocabulary import (
     COMMON_WORDS,
     CORPORATE_ENDINGS,
@@ -31,8 +32,6 @@ from redaction.vocabulary import (
     NOT_NAME_WORDS,
     PRODUCT_WORDS,
     TECH_WORDS,
-    TOOL_NOUNS,
-    TOOL_VERBS,
 )
 
 PERSON = "PERSON"
@@ -44,6 +43,7 @@ LABEL_MAPPING = {"PERSON": PERSON, "PER": PERSON, "ORG": ORG}
 # them is taken only when every word is no word of any lexicon (`NerPolicy.unknown_words`).
 OTHER = "OTHER"
 UNKNOWN_NAME_LABELS = frozenset({"GPE", "NORP", "LOC", "FAC", "PRODUCT", "WORK_OF_ART", "EVENT"})
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 
 _TOKEN = re.compile(r"\S+")
 _LINE = re.compile(r"[^\n]+")
@@ -148,7 +148,7 @@ class NerPolicy:
             lower = all(c.islower() for c in cores)
             if lower and (entity != PERSON or len(cores) < 2):
                 continue
-            unknown = [self._unknown(c, lower) for c in cores]
+            unknown = [self._unknown(c, lower) or (not lower and entity not in _PLACE_LABELS and self._listed(c)) for c in cores]
             if not unknown[-1]:
                 continue
             partial = not all(unknown)
@@ -160,7 +160,7 @@ class NerPolicy:
             s, e = words[0][0], words[-1][1]
             if (e < len(text) and text[e] == "(") or (s and text[s - 1] in _GLUE):
                 continue  # `Foo(3)`, `pkg.Foo`, `@foo`: code
-            if self._tool_place(text, s, e):
+            if tool_place(text, s, e):
                 continue
             if entity == ORG and not partial:
                 spans.append((ORG, s, e))
@@ -168,17 +168,36 @@ class NerPolicy:
                 spans.append((PERSON, *self._extend(text, s, e)))
         return spans
 
+    def _listed(self, word: str) -> bool:
+        """A listed name the lists do not mark as an English word ("Michener", "Fatimah"), and no tool:
+        the model calls many of them organizations. Not for places: towns bear family names too."""
+        folded = fold(word)
+        return (
+            (self._lists.plain_first(word) or self._lists.plain_last(word))
+            and word[:1].isupper()
+            and not word.isupper()
+            and _NAME_TOKEN.match(word) is not None
+            and folded not in self._never
+            and folded not in PRODUCT_WORDS
+            and folded not in NOT_NAME_WORDS
+            and folded not in STOP_WORDS
+            and folded not in self._kept
+            and not is_software(word)
+        )
+
     def lower_case_names(self, text: str) -> list[tuple[int, int]]:
         """Names written in lower case in prose: two words in a row that no lexicon knows ("ask
         vetrana holmqvist"), or the members of a list of three or more such words ("zelmira,
-        ostrid and paveln"). Only on lines with three ordinary lower-case words, so commands,
-        logs and keys ("cimport calloc", "level=warn") are not prose; a word glued to a path,
-        key or call is none of these."""
+        ostrid and paveln"). Only on lines of English prose (two words in three English), so
+        commands, logs and keys ("from libc cimport calloc", "level=warn") are not read; a word
+        glued to a path, key or call is none of these."""
         spans: list[tuple[int, int]] = []
         lex = lexicon()
         for line in _LINE.finditer(text):
-            if sum(1 for w in _PLAIN.findall(line.group()) if w.islower() and lex.is_english(w)) < 3:
-                continue
+            plain = _PLAIN.findall(line.group())
+            english = sum(1 for w in plain if lex.is_english(w))
+            if english < 3 or 3 * english < 2 * len(plain):
+                continue  # no English sentence: code, a log line, lorem ipsum
             tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text, line.start(), line.end())]
             words = []
             for at, _, token in tokens:
@@ -186,22 +205,28 @@ class NerPolicy:
                 if m and m.group(1).islower():
                     words.append((at + m.start(1), at + m.end(1), m.group(1)))
             for (s1, e1, w1), (s2, e2, w2) in zip(words, words[1:]):
-                if s2 == e1 + 1 and self._unknown(w1, True) and self._unknown(w2, True) and not self._tool_place(text, s1, e2):
+                if s2 == e1 + 1 and self._lower_name(w1) and self._lower_name(w2) and not tool_place(text, s1, e2):
                     spans.append((s1, e2))
             for m in _LOWER_LIST.finditer(text, line.start(), line.end()):
                 members = [w for w in _LOWER_WORD.finditer(text, m.start(), m.end()) if w.group() not in ("and", "or")]
-                if len(members) >= 3 and all(self._unknown(w.group(), True) for w in members):
+                if len(members) >= 3 and all(self._lower_name(w.group()) for w in members):
                     spans += [(w.start(), w.end()) for w in members]
         return spans
 
-    @staticmethod
-    def _tool_place(text: str, start: int, end: int) -> bool:
-        """Where tools stand: before a technical noun ("Kyverno policies") or after a verb of using one."""
-        after = _NEXT.match(text, end)
-        if after and fold(after.group(1)) in TOOL_NOUNS and after.group(1).islower():
+    def _lower_name(self, word: str) -> bool:
+        """No word of any lexicon, or a listed name the lists do not mark as an English word
+        ("kornelia", "hermann": WordNet lists proper names too, so its word says nothing here)."""
+        if self._unknown(word, True):
             return True
-        before = _PREVIOUS.search(text, max(0, start - 40), start)
-        return bool(before and before.group(1).islower() and before.group(1) in TOOL_VERBS)
+        folded = fold(word)
+        return (
+            (self._lists.plain_first(word) or self._lists.plain_last(word))
+            and folded not in self._never
+            and folded not in STOP_WORDS
+            and folded not in NOT_NAME_WORDS
+            and not lexicon().is_common_abroad(word)
+            and not is_software(word)
+        )
 
     def _unknown(self, word: str, lower: bool) -> bool:
         if len(word) < 3 or not _NAME_TOKEN.match(word) or word.endswith("."):
@@ -263,7 +288,7 @@ class NerPolicy:
             return None
         start, end = words[0][0], words[-1][1]
         if len(cores) == 1 and not (self._lists.is_first(cores[0]) or self._lists.is_last(cores[0])):
-            if is_software(cores[0]) or self._tool_place(text, start, end):
+            if is_software(cores[0]) or tool_place(text, start, end):
                 return None  # "on Ceph", "Talos nodes": a tool the model calls a person
         if len(cores) == 1 and ((end < len(text) and text[end] == "(") or (start and text[start - 1] == ".")):
             return None  # `Len(3)`, `annotated_types.Len`: code

@@ -25,6 +25,10 @@ def policy():
         ("Honestly, Ostrivel and Quandemar were right about the cache.", ["Ostrivel", "Quandemar"]),
         ("Yesterday I asked vetrana holmqvist about the restart and she said it was fine.", ["vetrana", "holmqvist"]),
         ("The founders were zelmira, ostrid and paveln, and they all agreed on the plan.", ["zelmira", "ostrid", "paveln"]),
+        # Listed names: alone in mid-sentence, in lower case in a list, tagged as an organization.
+        ("Why is Marek so quiet about the migration?", ["Marek"]),
+        ("I asked Kornelia, she knows the cluster better than anyone.", ["Kornelia"]),
+        ("The on-call people were hermann, kornelia and dobrovsky during the outage.", ["hermann", "kornelia", "dobrovsky"]),
     ],
 )
 def test_a_name_no_lexicon_knows_is_redacted(redactor, text, names):
@@ -45,6 +49,8 @@ def test_a_name_no_lexicon_knows_is_redacted(redactor, text, names):
         # Lower case: commands and keys are no prose, and one unknown word alone is no name.
         "level=warn msg=\"retrying\" component=vetranad holmqvistd",
         "Please restart the frobnicator after the upgrade and check the logs.",
+        "from libc.stdlib cimport calloc, free",
+        "We upgraded the Debian and Alpine images, then the Ruby and Julia runtimes.",
     ],
 )
 def test_tools_and_ordinary_words_are_kept(redactor, text):
