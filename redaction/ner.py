@@ -193,24 +193,33 @@ class NerPolicy:
         glued to a path, key or call is none of these."""
         spans: list[tuple[int, int]] = []
         lex = lexicon()
+        named: dict[str, bool] = {}
+
+        def name(word: str) -> bool:
+            if word not in named:
+                named[word] = self._lower_name(word)
+            return named[word]
+
         for line in _LINE.finditer(text):
-            plain = _PLAIN.findall(line.group())
-            english = sum(1 for w in plain if lex.is_english(w))
-            if english < 3 or 3 * english < 2 * len(plain):
-                continue  # no English sentence: code, a log line, lorem ipsum
-            tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text, line.start(), line.end())]
+            found: list[tuple[int, int]] = []
             words = []
-            for at, _, token in tokens:
-                m = _LOWER_TOKEN.fullmatch(token)
-                if m and m.group(1).islower():
-                    words.append((at + m.start(1), at + m.end(1), m.group(1)))
+            for m in _TOKEN.finditer(text, line.start(), line.end()):
+                core = _LOWER_TOKEN.fullmatch(m.group())
+                if core and core.group(1).islower():
+                    words.append((m.start() + core.start(1), m.start() + core.end(1), core.group(1)))
             for (s1, e1, w1), (s2, e2, w2) in zip(words, words[1:]):
-                if s2 == e1 + 1 and self._lower_name(w1) and self._lower_name(w2) and not tool_place(text, s1, e2):
-                    spans.append((s1, e2))
-            for m in _LOWER_LIST.finditer(text, line.start(), line.end()):
-                members = [w for w in _LOWER_WORD.finditer(text, m.start(), m.end()) if w.group() not in ("and", "or")]
-                if len(members) >= 3 and all(self._lower_name(w.group()) for w in members):
-                    spans += [(w.start(), w.end()) for w in members]
+                if s2 == e1 + 1 and name(w1) and name(w2) and not tool_place(text, s1, e2):
+                    found.append((s1, e2))
+            if ", " in line.group():
+                for m in _LOWER_LIST.finditer(text, line.start(), line.end()):
+                    members = [w for w in _LOWER_WORD.finditer(text, m.start(), m.end()) if w.group() not in ("and", "or")]
+                    if len(members) >= 3 and all(name(w.group()) for w in members):
+                        found += [(w.start(), w.end()) for w in members]
+            if found:
+                plain = _PLAIN.findall(line.group())
+                english = sum(1 for w in plain if lex.is_english(w))
+                if english >= 3 and 3 * english >= 2 * len(plain):  # else code, a log line, lorem ipsum
+                    spans += found
         return spans
 
     def _lower_name(self, word: str) -> bool:
