@@ -79,7 +79,7 @@ def _stems(folded: str) -> list[str]:
 _PLAIN = re.compile(r"(?<![\w./\\=:@`$-])[^\W\d_]+(?![\w/\\=@`(-])")
 _LOWER = r"[^\W\d_A-Z][^\W\d_]{2,}"
 _EDGE_BEFORE = r"(?<![\w./\\=:@`$'\"<#-])"
-_EDGE_AFTER = r"(?![\w./\\=@`'\"(>-])"
+_EDGE_AFTER = r"(?![\w/\\=@`'\"(>-]|\.\w)"
 _LOWER_WORD = re.compile(_LOWER)
 # A token that is one lower-case word, perhaps opening a bracket or closing a clause: "(vetrana", "holmqvist,".
 _LOWER_TOKEN = re.compile(r"\(?([^\W\d_A-Z][^\W\d_]{2,})[,.;:!?)]?")
@@ -144,6 +144,12 @@ class NerPolicy:
                 words.pop()
             if not words:
                 continue
+            possessive = False
+            for k, (_, e, _) in enumerate(words):
+                if text.startswith(("'s", "’s"), e) and k < len(words) - 1:
+                    # "Tanald Mrlík's Cautionary Tales": the model's work, and a person's name before 's.
+                    words, possessive = words[: k + 1], True
+                    break
             cores = [w[2] for w in words]
             lower = all(c.islower() for c in cores)
             if lower and (entity != PERSON or len(cores) < 2):
@@ -151,7 +157,7 @@ class NerPolicy:
             unknown = [self._unknown(c, lower) or (not lower and entity not in _PLACE_LABELS and self._listed(c)) for c in cores]
             if not unknown[-1]:
                 continue
-            partial = not all(unknown)
+            partial = possessive or not all(unknown)
             if partial:
                 # "Maybe it's under Rubor Brozd": the unknown family name, and a given name before
                 # it only as `_extend` takes one.
@@ -202,6 +208,7 @@ class NerPolicy:
 
         for line in _LINE.finditer(text):
             found: list[tuple[int, int]] = []
+            listed = False
             words = []
             for m in _TOKEN.finditer(text, line.start(), line.end()):
                 core = _LOWER_TOKEN.fullmatch(m.group())
@@ -213,12 +220,25 @@ class NerPolicy:
             if ", " in line.group():
                 for m in _LOWER_LIST.finditer(text, line.start(), line.end()):
                     members = [w for w in _LOWER_WORD.finditer(text, m.start(), m.end()) if w.group() not in ("and", "or")]
-                    if len(members) >= 3 and all(name(w.group()) for w in members):
+                    while members and not name(members[0].group()):
+                        members.pop(0)  # "in order, hermann, kornelia and dobrovsky": the list starts later
+                    # A list is of one kind: when two in three members are names and no other is an
+                    # English word ("neka" is common in Croatian), all are.
+                    names = sum(1 for w in members if name(w.group()))
+                    if (
+                        len(members) >= 3
+                        and 3 * names >= 2 * len(members)
+                        and not any(lex.is_english(w.group()) and not name(w.group()) for w in members)
+                    ):
                         found += [(w.start(), w.end()) for w in members]
+                        listed = True
             if found:
-                plain = _PLAIN.findall(line.group())
+                # The line's other words: two in three English (three at least, two beside a list
+                # joined by "and"), or it is code, a log line, lorem ipsum.
+                taken = {w for s, e in found for w in text[s:e].split()}
+                plain = [w for w in _PLAIN.findall(line.group()) if w not in taken]
                 english = sum(1 for w in plain if lex.is_english(w))
-                if english >= 3 and 3 * english >= 2 * len(plain):  # else code, a log line, lorem ipsum
+                if english >= (2 if listed else 3) and 3 * english >= 2 * len(plain):
                     spans += found
         return spans
 
