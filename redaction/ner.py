@@ -79,7 +79,7 @@ def _stems(folded: str) -> list[str]:
 _PLAIN = re.compile(r"(?<![\w./\\=:@`$-])[^\W\d_]+(?![\w/\\=@`(-])")
 _LOWER = r"[^\W\d_A-Z][^\W\d_]{2,}"
 _EDGE_BEFORE = r"(?<![\w./\\=:@`$'\"<#-])"
-_EDGE_AFTER = r"(?![\w./\\=@`'\"(>-])"
+_EDGE_AFTER = r"(?![\w/\\=@`'\"(>-]|\.\w)"
 _LOWER_WORD = re.compile(_LOWER)
 # A token that is one lower-case word, perhaps opening a bracket or closing a clause: "(vetrana", "holmqvist,".
 _LOWER_TOKEN = re.compile(r"\(?([^\W\d_A-Z][^\W\d_]{2,})[,.;:!?)]?")
@@ -144,6 +144,12 @@ class NerPolicy:
                 words.pop()
             if not words:
                 continue
+            possessive = False
+            for k, (_, e, _) in enumerate(words):
+                if text.startswith(("'s", "’s"), e) and k < len(words) - 1:
+                    # "Tanald Mrlík's Cautionary Tales": the model's work, and a person's name before 's.
+                    words, possessive = words[: k + 1], True
+                    break
             cores = [w[2] for w in words]
             lower = all(c.islower() for c in cores)
             if lower and (entity != PERSON or len(cores) < 2):
@@ -151,7 +157,7 @@ class NerPolicy:
             unknown = [self._unknown(c, lower) or (not lower and entity not in _PLACE_LABELS and self._listed(c)) for c in cores]
             if not unknown[-1]:
                 continue
-            partial = not all(unknown)
+            partial = possessive or not all(unknown)
             if partial:
                 # "Maybe it's under Rubor Brozd": the unknown family name, and a given name before
                 # it only as `_extend` takes one.
@@ -193,24 +199,47 @@ class NerPolicy:
         glued to a path, key or call is none of these."""
         spans: list[tuple[int, int]] = []
         lex = lexicon()
+        named: dict[str, bool] = {}
+
+        def name(word: str) -> bool:
+            if word not in named:
+                named[word] = self._lower_name(word)
+            return named[word]
+
         for line in _LINE.finditer(text):
-            plain = _PLAIN.findall(line.group())
-            english = sum(1 for w in plain if lex.is_english(w))
-            if english < 3 or 3 * english < 2 * len(plain):
-                continue  # no English sentence: code, a log line, lorem ipsum
-            tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text, line.start(), line.end())]
+            found: list[tuple[int, int]] = []
+            listed = False
             words = []
-            for at, _, token in tokens:
-                m = _LOWER_TOKEN.fullmatch(token)
-                if m and m.group(1).islower():
-                    words.append((at + m.start(1), at + m.end(1), m.group(1)))
+            for m in _TOKEN.finditer(text, line.start(), line.end()):
+                core = _LOWER_TOKEN.fullmatch(m.group())
+                if core and core.group(1).islower():
+                    words.append((m.start() + core.start(1), m.start() + core.end(1), core.group(1)))
             for (s1, e1, w1), (s2, e2, w2) in zip(words, words[1:]):
-                if s2 == e1 + 1 and self._lower_name(w1) and self._lower_name(w2) and not tool_place(text, s1, e2):
-                    spans.append((s1, e2))
-            for m in _LOWER_LIST.finditer(text, line.start(), line.end()):
-                members = [w for w in _LOWER_WORD.finditer(text, m.start(), m.end()) if w.group() not in ("and", "or")]
-                if len(members) >= 3 and all(self._lower_name(w.group()) for w in members):
-                    spans += [(w.start(), w.end()) for w in members]
+                if s2 == e1 + 1 and name(w1) and name(w2) and not tool_place(text, s1, e2):
+                    found.append((s1, e2))
+            if ", " in line.group():
+                for m in _LOWER_LIST.finditer(text, line.start(), line.end()):
+                    members = [w for w in _LOWER_WORD.finditer(text, m.start(), m.end()) if w.group() not in ("and", "or")]
+                    while members and not name(members[0].group()):
+                        members.pop(0)  # "in order, hermann, kornelia and dobrovsky": the list starts later
+                    # A list is of one kind: when two in three members are names and no other is an
+                    # English word ("neka" is common in Croatian), all are.
+                    names = sum(1 for w in members if name(w.group()))
+                    if (
+                        len(members) >= 3
+                        and 3 * names >= 2 * len(members)
+                        and not any(lex.is_english(w.group()) and not name(w.group()) for w in members)
+                    ):
+                        found += [(w.start(), w.end()) for w in members]
+                        listed = True
+            if found:
+                # The line's other words: two in three English (three at least, two beside a list
+                # joined by "and"), or it is code, a log line, lorem ipsum.
+                taken = {w for s, e in found for w in text[s:e].split()}
+                plain = [w for w in _PLAIN.findall(line.group()) if w not in taken]
+                english = sum(1 for w in plain if lex.is_english(w))
+                if english >= (2 if listed else 3) and 3 * english >= 2 * len(plain):
+                    spans += found
         return spans
 
     def _lower_name(self, word: str) -> bool:

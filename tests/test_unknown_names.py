@@ -29,6 +29,8 @@ def policy():
         ("Why is Marek so quiet about the migration?", ["Marek"]),
         ("I asked Kornelia, she knows the cluster better than anyone.", ["Kornelia"]),
         ("The on-call people were hermann, kornelia and dobrovsky during the outage.", ["hermann", "kornelia", "dobrovsky"]),
+        ("Our three founders were, in order, hermann, kornelia and dobrovsky.", ["hermann", "kornelia", "dobrovsky"]),
+        ("They had 4: ostrivel, quandemar, neka and zelmira.", ["ostrivel", "quandemar", "neka", "zelmira"]),
     ],
 )
 def test_a_name_no_lexicon_knows_is_redacted(redactor, text, names):
@@ -83,3 +85,9 @@ def test_a_tool_place_keeps_an_unknown_word(policy):
     start = text.index("Kyverno")
     assert policy.unknown_words("GPE", text, start, start + len("Kyverno")) == [("PERSON", start, start + 7)]
     assert policy.unknown_words("ORG", text, start, start + len("Kyverno")) == [("ORG", start, start + 7)]
+
+
+def test_a_name_ends_at_its_possessive(policy):
+    text = "We loved the verses from Drovasko Ostrivel's Winter Stories as kids."
+    start, end = text.index("Drovasko"), text.index(" as kids")
+    assert policy.unknown_words("ORG", text, start, end) == [("PERSON", start, text.index("'s"))]
