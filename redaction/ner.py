@@ -64,6 +64,7 @@ _SUFFIXES = (
     ("ically", ""), ("ically", "ic"), ("ally", ""), ("ally", "al"), ("ly", ""), ("able", ""), ("able", "e"), ("ible", ""),
     ("izers", "ize"), ("izer", "ize"), ("ers", ""), ("ers", "e"), ("er", ""), ("er", "e"), ("ors", ""), ("ors", "e"),
     ("ness", ""), ("ment", ""), ("ments", ""), ("ity", ""), ("ic", ""), ("esque", ""), ("ish", ""), ("ism", ""), ("ist", ""),
+    ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e"), ("s", ""),
 )
 
 
@@ -74,8 +75,22 @@ def _stems(folded: str) -> list[str]:
     for head in heads:
         if head != folded:
             stems.append(head)
-        stems += [head[: len(head) - len(old)] + new for old, new in _SUFFIXES if head.endswith(old) and len(head) - len(old) >= 4]
+        for old, new in _SUFFIXES:
+            if head.endswith(old) and len(head) - len(old) >= 3:
+                stem = head[: len(head) - len(old)]
+                stems.append(stem + new)
+                if not new and len(stem) > 3 and stem[-1] == stem[-2]:
+                    stems.append(stem[:-1])  # "gzipped" -> "gzip"
     return stems
+
+
+def _compound(folded: str, known, tool) -> bool:
+    """Two known words run together ("username", "tarball"): of four letters or more, or a tool's name of three."""
+
+    def part(piece: str) -> bool:
+        return known(piece) if len(piece) >= 4 else tool(piece)
+
+    return len(folded) >= 7 and any(part(folded[:i]) and part(folded[i:]) for i in range(3, len(folded) - 2))
 _PLAIN = re.compile(r"(?<![\w./\\=:@`$-])[^\W\d_]+(?![\w/\\=@`(-])")
 _LOWER = r"[^\W\d_A-Z][^\W\d_]{2,}"
 _EDGE_BEFORE = r"(?<![\w./\\=:@`$'\"<#-])"
@@ -206,7 +221,12 @@ class NerPolicy:
                 named[word] = self._lower_name(word)
             return named[word]
 
+        fenced = False
         for line in _LINE.finditer(text):
+            if line.group().lstrip().startswith(("```", "~~~")):
+                fenced = not fenced
+            if fenced or line.group().startswith(("    ", "\t", "$ ", "> $")):
+                continue  # a code block or a command: no prose
             found: list[tuple[int, int]] = []
             listed = False
             words = []
@@ -271,8 +291,15 @@ class NerPolicy:
             return False
         if lex.is_word(word) or lex.is_common_abroad(word) or folded in COMMON_WORDS or folded in FOREIGN_FORMULAS or is_software(word):
             return False
-        # "Pythonic", "predefined", "inspectable", "recognizers": made from a known word.
-        return not any(lex.is_word(stem) or is_software(stem) or stem in self._never for stem in _stems(folded))
+        # "Pythonic", "predefined", "inspectable", "recognizers", "gzipped": made from a known word;
+        # "tarball", "username": two known words run together.
+        def known(part: str) -> bool:
+            return lex.is_english(part) or is_software(part) or part in self._never
+
+        def tool(part: str) -> bool:
+            return is_software(part) or part in self._never
+
+        return not (any(known(stem) for stem in _stems(folded)) or _compound(folded, known, tool))
 
     def _words(self, text: str, start: int, end: int) -> list[tuple[int, int, str]]:
         words = []

@@ -20,7 +20,9 @@ def tool_place(text: str, start: int, end: int) -> bool:
     after = _AFTER.match(text, end)
     if after:
         noun = after.group(1)
-        if noun.islower() and (noun in TOOL_NOUNS or noun.removesuffix("s") in TOOL_NOUNS):
-            return True
+        if noun.islower() or noun.isupper():  # "Kyverno policies", "Travis CI"; not "Kyverno Smith"
+            noun = noun.lower()
+            if noun in TOOL_NOUNS or noun.removesuffix("s") in TOOL_NOUNS:
+                return True
     before = _BEFORE.search(text, max(0, start - 40), start)
     return bool(before and before.group(1) in TOOL_VERBS)

@@ -108,7 +108,7 @@ TOOL_NOUNS = PRODUCT_WORDS | frozenset(
     logs metrics index indexes indexer provider providers tenant tenants endpoint endpoints bucket buckets
     secret secrets certificate certificates cert certs installation migration setup sidecar daemon
     binary binaries command commands flag flags setting settings schema query queries dashboards
-    readme docs documentation translation
+    readme docs documentation translation ci cd vm vms
     """.split()
 )
 TOOL_VERBS = frozenset(

@@ -52,6 +52,9 @@ def test_a_name_no_lexicon_knows_is_redacted(redactor, text, names):
         "level=warn msg=\"retrying\" component=vetranad holmqvistd",
         "Please restart the frobnicator after the upgrade and check the logs.",
         "from libc.stdlib cimport calloc, free",
+        "The package is a gzipped tarball and the username is the one you log in with.",
+        "Configure Travis CI to build with the cache.",
+        "Set it like this:\n\n```\nnpm org set orgname username developer\n```\n",
         "We upgraded the Debian and Alpine images, then the Ruby and Julia runtimes.",
     ],
 )
@@ -67,6 +70,8 @@ def test_tools_and_ordinary_words_are_kept(redactor, text):
         ("Pythonic", False),  # Python + ic
         ("inspectable", False),  # inspect + able
         ("recognizers", False),  # recognize + rs
+        ("gzipped", False),  # gzip + ped
+        ("username", False),  # user + name
         ("Cython", False),  # a Debian package name
         ("Linux-Intel", False),  # a compound with a known part
         ("Kyverno", True),  # unknown; where it stands decides (below)
