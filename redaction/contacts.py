@@ -57,6 +57,9 @@ _EXTENSION = re.compile(r"[ \t]*(?:x|ext\.?|extension)[ \t]*\d{1,6}$")
 # "not answering at 35091109495", "reach me on 727 687 037": a calling word, then at/on, then any number.
 _AT_NUMBER = re.compile(r"(?:[ \t]+(?:me|us|him|her|them))?[ \t]+(?:at|on)[ \t]+(?P<n>\+?\(?\d[\d ().-]{5,18}\d)(?![\d.:-]?\d)")
 _AFTER_CALLING = re.compile(r"[^\n\d+]{0,20}?(?P<n>(?:\+|0|\()[\d ().-]{6,18}\d)(?![\d.:-]?\d)")
+# "on my registered 5765536105.": a bare run of a phone number's length that no noun follows (a count has one:
+# "registered 1234567890 users").
+_BARE_AFTER_CALLING = re.compile(r"[ \t]+(?P<n>\d{9,12})(?![\w.:/-]?\w)(?![ \t]+[^\W\d_])")
 _NUMBER_BEFORE = re.compile(r"(?<![\w+.:/=#-])(?P<n>\+?\(?\d[\d ().-]{5,20}\d)[ \t]*[-–(/|,:]?[ \t]*\(?$")
 _LABEL_ENDS = re.compile(r"\)?(?![ \t]*[^\W\d_])(?![\w-])")
 # A signature's one-letter labels: "M: ...", anywhere; "T +49 ...", "M. 0151 ..." at the start of a line.
@@ -161,7 +164,7 @@ def _labelled_numbers(text: str) -> Iterator[tuple[int, int]]:
             if match:
                 yield match.span("n")
         if word in _CALLING_WORDS:
-            match = _AFTER_CALLING.match(text, end) or _AT_NUMBER.match(text, end)
+            match = _AFTER_CALLING.match(text, end) or _AT_NUMBER.match(text, end) or _BARE_AFTER_CALLING.match(text, end)
             if match:
                 yield match.span("n")
         if word in _LABELS_AFTER and _LABEL_ENDS.match(text, end):

@@ -58,6 +58,8 @@ _PATTERNS = (
     # Handles with a separator in prose: "assigned to @fenwick.larue", "cc @jan_kowalski". Not a decorator
     # (`@pytest.mark.skip` on its own line or before a call), a package scope (`@types/node`) or an address.
     re.compile(r"(?<![\w@.+/\\-])(?<!^)(?<!\n)(?<![ \t]{4})@(?P<id>[^\W\d_][^\W_]*(?:[._-][^\W_]+)+)(?![\w@/(-]|\.[^\W\d_])"),
+    # ...and one that opens a line of prose: "@tatsuya.mori can you check", "@jan_kowalski: done".
+    re.compile(r"(?m)^@(?P<id>[^\W\d_][^\W_]*(?:[._-][^\W_]+)+)(?=[,:]?[ \t]+[a-z])"),
     # ssh/scp logins without a domain: ssh jkowalski@bastion-2 (an address with a domain is an e-mail)
     re.compile(rf"(?i:\b(?:ssh|scp|sftp|rsync|mosh))\b[^\n]{{0,80}}?(?<![\w.@-])(?P<id>{_ACCOUNT})@(?=[A-Za-z0-9])"),
 )

@@ -363,7 +363,8 @@ class NerPolicy:
                 or fold(word) in FOREIGN_FORMULAS
                 or lex.is_non_noun(word)
             )
-        return not (lists.is_first(cores[0]) and lists.is_last(cores[-1]))
+        # "Mohammed Al-Farsi": WordNet knows both, but a given name no list marks as a word leads a name.
+        return not ((lists.is_first(cores[0]) and lists.is_last(cores[-1])) or lists.plain_first(cores[0]))
 
     def _extend(self, text: str, start: int, end: int) -> tuple[int, int]:
         """Take in a given name just before ("Beatriz" + NER's "Schmidt") or a family name just after."""

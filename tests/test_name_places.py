@@ -144,6 +144,8 @@ def accounts() -> AccountFinder:
         ("audit: actor='Quillon Vasko' action=repo.delete", "Quillon Vasko"),
         ("Assigned to @quillon.vasko for follow-up.", "quillon.vasko"),
         ("thanks @tiberne_q!", "tiberne_q"),
+        ("@quillon.vasko can you check the gitserver logs?", "quillon.vasko"),
+        ("@tiberne_q: done, rolled back", "tiberne_q"),
     ],
 )
 def test_a_person_account_is_found_inside_identifiers(accounts, text, account):
@@ -162,6 +164,7 @@ def test_a_person_account_is_found_inside_identifiers(accounts, text, account):
         "Handle `sni_hostname` in the proxy",
         "the user is logged in; user: true",
         "@pytest.mark.skip\ndef test_x(): pass",
+        "@pytest.mark.parametrize('a', [1])",
         "    @app.route('/x')",
         "use @pytest.mark.skip(reason) there",
         "npm i @types/node and @babel/core",

@@ -199,6 +199,7 @@ def test_technical_text_with_numbers_and_capitals_is_not_an_address(text: str) -
         ("they're not answering at 35091109495", "35091109495"),
         ("reach me on 727 687 037 after six", "727 687 037"),
         ("Ops\n001-745-379-1475x3161 office\n", "001-745-379-1475x3161"),
+        ("no text arrived on my registered 4157730192.", "4157730192"),
     ],
 )
 def test_a_phone_number_is_found_next_to_a_word_that_says_phone(text: str, number: str) -> None:
@@ -206,7 +207,7 @@ def test_a_phone_number_is_found_next_to_a_word_that_says_phone(text: str, numbe
     assert number in {text[r.start : r.end] for r in found}
 
 
-@pytest.mark.parametrize("text", ["processed 1234567 work items", "took 1234567 ms at home", "registered 1234567 users", "calls 8842113 times"])
+@pytest.mark.parametrize("text", ["processed 1234567 work items", "took 1234567 ms at home", "registered 1234567 users", "calls 8842113 times", "registered 4157730192 users"])
 def test_counts_next_to_phone_words_are_not_phones(text: str) -> None:
     assert PhoneNumberRecognizer().analyze(text, ["PHONE"]) == []
 

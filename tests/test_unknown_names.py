@@ -25,6 +25,7 @@ def policy():
         ("Honestly, Ostrivel and Quandemar were right about the cache.", ["Ostrivel", "Quandemar"]),
         ("Yesterday I asked vetrana holmqvist about the restart and she said it was fine.", ["vetrana", "holmqvist"]),
         ("The founders were zelmira, ostrid and paveln, and they all agreed on the plan.", ["zelmira", "ostrid", "paveln"]),
+        ("Maybe the account is under Mohammed Al-Farsi", ["Mohammed", "Al-Farsi"]),  # words WordNet knows
         # Listed names: alone in mid-sentence, in lower case in a list, tagged as an organization.
         ("Why is Marek so quiet about the migration?", ["Marek"]),
         ("I asked Kornelia, she knows the cluster better than anyone.", ["Kornelia"]),
