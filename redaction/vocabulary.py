@@ -66,7 +66,7 @@ CORPORATE_ENDINGS = (
 # mistakes for names ("Filesystem Size", "Namespace").
 NOT_NAME_WORDS = frozenset(
     """
-    hi hello hey dear thanks thank cheers regards best greetings team folks all everyone
+    hi hello hey dear thanks thank cheers regards best greetings team folks all everyone i'm i’m i've i’ve i'll i’ll i'd i’d
     btw pls plz thx tx tnx hmm hm um uh ah oh ugh imo imho afaik iirc tbh fwiw lol np kk yep yup nope yeah
     mr mrs ms dr sir madam mx prof dott sig sigra herr frau mme mlle cc bcc fyi re fw fwd ps attn per via from to and or
     kind warm many sincerely yours morning afternoon evening the a an our your their

@@ -26,6 +26,8 @@ def policy():
         ("Yesterday I asked vetrana holmqvist about the restart and she said it was fine.", ["vetrana", "holmqvist"]),
         ("The founders were zelmira, ostrid and paveln, and they all agreed on the plan.", ["zelmira", "ostrid", "paveln"]),
         ("Maybe the account is under Mohammed Al-Farsi", ["Mohammed", "Al-Farsi"]),  # words WordNet knows
+        # A dialogue pasted without times: two lines in a row open with a speaker and a sentence.
+        ("Ostrivel: What a night on call.\nquandemar: You saved the cluster, thanks!\n", ["Ostrivel", "quandemar"]),
         # Listed names: alone in mid-sentence, in lower case in a list, tagged as an organization.
         ("Why is Marek so quiet about the migration?", ["Marek"]),
         ("I asked Kornelia, she knows the cluster better than anyone.", ["Kornelia"]),
@@ -53,6 +55,8 @@ def test_a_name_no_lexicon_knows_is_redacted(redactor, text, names):
         "level=warn msg=\"retrying\" component=vetranad holmqvistd",
         "Please restart the frobnicator after the upgrade and check the logs.",
         "from libc.stdlib cimport calloc, free",
+        "Error: Could not connect to the database\nWarning: Retrying in 5 seconds\n",
+        "Database: Postgres 12 on RDS\nCache: Redis 6 on ElastiCache\n",
         "The package is a gzipped tarball and the username is the one you log in with.",
         "Configure Travis CI to build with the cache.",
         "Set it like this:\n\n```\nnpm org set orgname username developer\n```\n",
