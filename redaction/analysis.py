@@ -98,7 +98,7 @@ class TextAnalyzer:
             if use_ner[i] and text.strip():
                 found[i] += [Finding(PERSON, s, e, NAME_FINDER, 0.85) for s, e in names.find(text)]
                 found[i] += [Finding(PERSON, s, e, NAME_FINDER, 0.85) for s, e in policy.lower_case_names(text)]
-                found[i] += [Finding(PERSON, s, e, NAME_FINDER, 0.85) for s, e in names.lone_given_names(text)]
+                found[i] += [Finding(PERSON, s, e, NAME_FINDER, 0.85) for s, e in names.lone_names(text)]
                 found[i] += [
                     Finding(entity, s, e, CONTEXT_FINDER if sure else NAME_CUE, 0.9) for entity, s, e, sure in places.find(text)
                 ]

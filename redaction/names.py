@@ -36,6 +36,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from redaction.english import fold, lexicon
 from redaction.software import is_software
 from redaction.tools import tool_place
+from redaction.unknownwords import is_unknown
 from redaction.vocabulary import COMMON_WORDS, NOT_NAME_WORDS, PRODUCT_WORDS, TECH_WORDS
 
 _DATA = Path(__file__).with_name("data")
@@ -144,16 +145,17 @@ class NameFinder:
                 yield span[0], span[1]
                 resume = span[1]
 
-    def lone_given_names(self, text: str) -> Iterator[tuple[int, int]]:
-        """A given name alone in mid-sentence ("why is Marek so quiet", "ask Kornelia, she knows"):
-        listed, no ordinary word of any language, no tool or software name, after a lower-case word
-        or a comma. A sentence's first word is left to the places that know its grammar."""
+    def lone_names(self, text: str) -> Iterator[tuple[int, int]]:
+        """A name alone in mid-sentence ("why is Marek so quiet", "ask Vetrana, she knows"): a listed
+        given name or a word no lexicon knows (`unknownwords`), no tool or software name, after a
+        lower-case word or a comma. A sentence's first word is left to the places that know its grammar."""
         lex = lexicon()
         for m in _MID_SENTENCE_WORD.finditer(text):
             word, start, end = m.group(1), m.start(1), m.end(1)
-            if not self._lists.plain_first(word) or self.blocked(word) or fold(word) in NOT_NAME_WORDS:
+            if self.blocked(word) or fold(word) in NOT_NAME_WORDS:
                 continue
-            if lex.is_word(word) or lex.is_common_abroad(word) or is_software(word):
+            listed = self._lists.plain_first(word) and not (lex.is_word(word) or lex.is_common_abroad(word) or is_software(word))
+            if not listed and not is_unknown(word, False, self._never):
                 continue
             if end < len(text) and (text[end] in _GLUE_AFTER or (text[end] == "." and text[end + 1 : end + 2].isalnum())):
                 continue  # `Marek.config`, `Marek(3)`

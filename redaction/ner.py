@@ -25,6 +25,7 @@ from redaction.english import lexicon
 from redaction.names import WORD, NameLists, fold, name_lists
 from redaction.software import is_software
 from redaction.tools import tool_place
+from redaction.unknownwords import IDENTIFIER, NAME_TOKEN, is_unknown
 from redaction.vocabulary import (
     COMMON_WORDS,
     CORPORATE_ENDINGS,
@@ -49,48 +50,12 @@ _TOKEN = re.compile(r"\S+")
 _LINE = re.compile(r"[^\n]+")
 _PUNCT = ".,;:!?()[]{}\"'`<>*|/\\"
 _ENDINGS = frozenset(e.strip(".") for e in CORPORATE_ENDINGS)
-_NAME_TOKEN = re.compile(r"^[^\W\d_]+(?:['’.\-][^\W\d_]*)*\.?$")
-# An upper-case letter inside a word, except in McDonald, MacKenzie, DeShawn, LeBlanc, O'Brien; or two
-# capitals before small letters (MLflow, JSONschema); or a file name's extension (README.cn.md).
-_IDENTIFIER = re.compile(r"^(?!(?:Mc|Mac|De|Di|Da|Du|La|Le|Van|Von)[A-Z][a-z]+$).*[a-z][A-Z]|^[A-Z]{2,}[a-z]|\.[a-z]{2,}")
 # The word right before / after an NER span, on the same line, one or two spaces away.
 _PREVIOUS = re.compile(r"(?<![^\W\d_])(" + WORD.pattern + r")[ \t]{1,2}\Z")
 # A lower-case word and a space just before: a capitalized word here is not capitalized for starting a sentence.
 _MID_SENTENCE = re.compile(r"(?<![^\W\d_])[a-z][a-z]*[ \t]{1,2}\Z")
 _NEXT = re.compile(r"[ \t]{1,2}(" + WORD.pattern + r")(?![^\W\d_])")
 _GLUE = frozenset("@./\\_-:=$%#&+~*`")
-_PREFIXES = ("pre", "re", "un", "non", "de", "dis", "sub", "over", "under", "multi", "auto", "inter", "micro", "co")
-_SUFFIXES = (
-    ("ically", ""), ("ically", "ic"), ("ally", ""), ("ally", "al"), ("ly", ""), ("able", ""), ("able", "e"), ("ible", ""),
-    ("izers", "ize"), ("izer", "ize"), ("ers", ""), ("ers", "e"), ("er", ""), ("er", "e"), ("ors", ""), ("ors", "e"),
-    ("ness", ""), ("ment", ""), ("ments", ""), ("ity", ""), ("ic", ""), ("esque", ""), ("ish", ""), ("ism", ""), ("ist", ""),
-    ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e"), ("s", ""),
-)
-
-
-def _stems(folded: str) -> list[str]:
-    """The words `folded` may be made from by one English prefix and/or one suffix; never shorter than four letters."""
-    heads = [folded] + [folded[len(p) :] for p in _PREFIXES if folded.startswith(p) and len(folded) - len(p) >= 4]
-    stems = []
-    for head in heads:
-        if head != folded:
-            stems.append(head)
-        for old, new in _SUFFIXES:
-            if head.endswith(old) and len(head) - len(old) >= 3:
-                stem = head[: len(head) - len(old)]
-                stems.append(stem + new)
-                if not new and len(stem) > 3 and stem[-1] == stem[-2]:
-                    stems.append(stem[:-1])  # "gzipped" -> "gzip"
-    return stems
-
-
-def _compound(folded: str, known, tool) -> bool:
-    """Two known words run together ("username", "tarball"): of four letters or more, or a tool's name of three."""
-
-    def part(piece: str) -> bool:
-        return known(piece) if len(piece) >= 4 else tool(piece)
-
-    return len(folded) >= 7 and any(part(folded[:i]) and part(folded[i:]) for i in range(3, len(folded) - 2))
 _PLAIN = re.compile(r"(?<![\w./\\=:@`$-])[^\W\d_]+(?![\w/\\=@`(-])")
 _LOWER = r"[^\W\d_A-Z][^\W\d_]{2,}"
 _EDGE_BEFORE = r"(?<![\w./\\=:@`$'\"<#-])"
@@ -197,7 +162,7 @@ class NerPolicy:
             (self._lists.plain_first(word) or self._lists.plain_last(word))
             and word[:1].isupper()
             and not word.isupper()
-            and _NAME_TOKEN.match(word) is not None
+            and NAME_TOKEN.match(word) is not None
             and folded not in self._never
             and folded not in PRODUCT_WORDS
             and folded not in NOT_NAME_WORDS
@@ -278,28 +243,7 @@ class NerPolicy:
         )
 
     def _unknown(self, word: str, lower: bool) -> bool:
-        if len(word) < 3 or not _NAME_TOKEN.match(word) or word.endswith("."):
-            return False
-        if not lower and (not word[0].isupper() or word.isupper() or _IDENTIFIER.search(word)):
-            return False
-        # "Charset-Normalizer", "Linux-Intel": a compound with one known part is known.
-        return all(self._unknown_part(part) for part in re.split(r"['’\-]", word) if part)
-
-    def _unknown_part(self, word: str) -> bool:
-        folded, lex = fold(word), lexicon()
-        if folded in self._never or folded in PRODUCT_WORDS or folded in NOT_NAME_WORDS or folded in STOP_WORDS or folded in self._kept:
-            return False
-        if lex.is_word(word) or lex.is_common_abroad(word) or folded in COMMON_WORDS or folded in FOREIGN_FORMULAS or is_software(word):
-            return False
-        # "Pythonic", "predefined", "inspectable", "recognizers", "gzipped": made from a known word;
-        # "tarball", "username": two known words run together.
-        def known(part: str) -> bool:
-            return lex.is_english(part) or is_software(part) or part in self._never
-
-        def tool(part: str) -> bool:
-            return is_software(part) or part in self._never
-
-        return not (any(known(stem) for stem in _stems(folded)) or _compound(folded, known, tool))
+        return is_unknown(word, lower, self._never, self._kept)
 
     def _words(self, text: str, start: int, end: int) -> list[tuple[int, int, str]]:
         words = []
@@ -325,9 +269,9 @@ class NerPolicy:
         if not words:
             return None
         cores = [w[2] for w in words]
-        if not all(_NAME_TOKEN.match(c) for c in cores):
+        if not all(NAME_TOKEN.match(c) for c in cores):
             return None  # digits, underscores, paths, keys inside: not a name
-        if any(_IDENTIFIER.search(c) for c in cores):
+        if any(IDENTIFIER.search(c) for c in cores):
             return None  # WebhookListener, getUserName: code, not a name
         if not any(c[0].isupper() for c in cores):
             return None
@@ -392,7 +336,7 @@ class NerPolicy:
         return start, end
 
     def _name_word(self, word: str) -> bool:
-        if not word[:1].isupper() or (len(word) > 1 and word.isupper()) or _IDENTIFIER.search(word):
+        if not word[:1].isupper() or (len(word) > 1 and word.isupper()) or IDENTIFIER.search(word):
             return False
         folded = fold(word)
         return not (folded in NOT_NAME_WORDS or folded in self._never or folded in self._kept or folded in STOP_WORDS)
@@ -400,7 +344,7 @@ class NerPolicy:
     def _not_name(self, word: str) -> bool:
         folded = word.casefold()
         return (
-            folded in NOT_NAME_WORDS or folded in self._never or fold(word) in FOREIGN_FORMULAS or not _NAME_TOKEN.match(word)
+            folded in NOT_NAME_WORDS or folded in self._never or fold(word) in FOREIGN_FORMULAS or not NAME_TOKEN.match(word)
         )
 
     def _org(self, text: str, start: int, end: int) -> tuple[int, int] | None:

@@ -30,6 +30,7 @@ def policy():
         ("Ostrivel: What a night on call.\nquandemar: You saved the cluster, thanks!\n", ["Ostrivel", "quandemar"]),
         # Listed names: alone in mid-sentence, in lower case in a list, tagged as an organization.
         ("Why is Marek so quiet about the migration?", ["Marek"]),
+        ("I think Quandemar deleted the index by accident.", ["Quandemar"]),
         ("I asked Kornelia, she knows the cluster better than anyone.", ["Kornelia"]),
         ("The on-call people were hermann, kornelia and dobrovsky during the outage.", ["hermann", "kornelia", "dobrovsky"]),
         ("Our three founders were, in order, hermann, kornelia and dobrovsky.", ["hermann", "kornelia", "dobrovsky"]),
