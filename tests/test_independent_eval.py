@@ -7,6 +7,7 @@ Redactor runs through `python -m tests.evalset --quick` in one slow test.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import re
 import subprocess
@@ -33,7 +34,7 @@ from tests.evalset.corpora import (
     structured_snippets,
 )
 from tests.evalset.facts import FACTS
-from tests.evalset.harness import Run, format_report, measure
+from tests.evalset.harness import Prose, Run, format_report, measure
 from tests.evalset.names import (
     HELD_OUT_LOCALES,
     MIMESIS_LOCALES,
@@ -44,7 +45,7 @@ from tests.evalset.names import (
     mimesis_words,
     redaction_list_words,
 )
-from tests.evalset.prose import installed_documents, taken_in_context, without_credits
+from tests.evalset.prose import NPM_DOCS_FALLBACK, installed_documents, npm_docs_dir, npm_documents, taken_in_context, without_credits
 from tests.evalset.snippets import FRAME_MARK, score_snippet
 from tests.evalset.structured import KINDS, card, iban, in_aadhaar, luhn_digit, pl_pesel
 
@@ -192,7 +193,7 @@ def test_credit_lines_are_left_out_of_the_package_prose() -> None:
     assert "Fast parsing." in kept and "Call it." in kept
     documents = installed_documents(2000)
     assert documents and sum(d.words for d in documents) <= 2000
-    assert "ticket-archive" not in {d.package for d in documents}
+    assert "ticket-archive" not in {d.source for d in documents}
 
 
 def test_attributions_and_reference_lists_are_credits_too() -> None:
@@ -225,13 +226,55 @@ def test_the_report_lists_every_word_taken_in_prose_with_its_context(quick: Corp
         ("Odvarka Plesch", "Ask [Odvarka Plesch] about ` len ` and Quibblet"),
         ("Quibblet", "Plesch about ` len ` and [Quibblet] before the upgrade ."),
     ]
-    run = Run(prose_words=1000, prose_taken=3)
-    run.prose_found = [("pkg", w, c) for w, c in found] + [("pkg", "Margaret Quibblet", "…")]
-    run.prose_examples.update(w for _, w, _ in run.prose_found)
-    text, _ = format_report(quick, run, seed=SEED, examples=1)
-    assert re.search(r"^  PERSON/ORG found per 1,000 words +3\.0 \(3 in 1,000 words\)", text, re.M)
+    packages = Prose(words=1000, taken=3, found=[("pkg", w, c) for w, c in found] + [("pkg", "Margaret Quibblet", "…")])
+    packages.examples.update(w for _, w, _ in packages.found)
+    run = Run(prose={"packages": packages, "npm": Prose(words=2000, taken=1, found=[("commands/npm-x.md", "Quux", "…")])})
+    text, failures = format_report(quick, run, seed=SEED, examples=1)
+    assert re.search(r"^  installed packages' descriptions +3\.0 \(3 in 1,000 words\) +≤1 ✗", text, re.M), text
     assert "of which 1 look like people's names" in text  # Margaret: a given name; Odvarka, Quibblet: none
     assert "    pkg: 'Odvarka Plesch' … Ask [Odvarka Plesch] about ` len ` and Quibblet …" in text
+    if any(c.key == "npm" and c.documents is not None for c in quick.prose):  # its own row, never added to the first
+        assert re.search(r"^  npm's documentation \(ships with node\) +0\.5 \(1 in 2,000 words\) +≤1 ✓", text, re.M), text
+        assert "    commands/npm-x.md: 'Quux' … … …" in text
+
+
+def test_npm_docs_are_a_second_prose_corpus_found_beside_npm(quick: Corpora) -> None:
+    docs = npm_docs_dir()
+    if docs is None:
+        pytest.skip("npm's documentation is not installed here")
+    documents = npm_documents(3000, docs)
+    assert documents and 2800 <= sum(d.words for d in documents) <= 3000
+    assert all(p.split() for d in documents for p in d.pieces)
+    sources = [d.source for d in documents]
+    assert sources == sorted(sources) and all(s.endswith(".md") for s in sources)
+    assert not any(d.pieces[0].startswith("---") for d in documents)  # no front matter
+    (npm,) = [c for c in quick.prose if c.key == "npm"]
+    assert npm.documents and sum(d.words for d in npm.documents) <= QUICK_SIZES.prose_words
+    text, _ = format_report(quick, measure(Untouched(), quick, per_ticket=4), seed=SEED, examples=1)
+    assert re.search(r"^  npm's documentation \(ships with node\) +0\.0 \(0 in [\d,]+ words\) +≤1 ✓", text, re.M), text
+    assert re.search(r"^  installed packages' descriptions +0\.0 \(0 in [\d,]+ words\)", text, re.M)
+
+
+def test_npm_docs_are_found_from_the_npm_on_path_or_else_reported_missing(tmp_path: Path, quick: Corpora) -> None:
+    package = tmp_path / "lib" / "node_modules" / "npm"
+    (package / "bin").mkdir(parents=True)
+    (package / "docs" / "content" / "commands").mkdir(parents=True)
+    (package / "package.json").write_text('{"name": "npm"}')
+    (package / "bin" / "npm-cli.js").write_text("")
+    (package / "docs" / "content" / "commands" / "npm-x.md").write_text("---\ntitle: npm-x\ndescription: Does x\n---\n\nRuns x.\n")
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin" / "npm").symlink_to(package / "bin" / "npm-cli.js")
+    assert npm_docs_dir(str(tmp_path / "bin" / "npm")) == package / "docs" / "content"
+    (found,) = npm_documents(100, package / "docs" / "content")
+    assert found.source == "commands/npm-x.md" and found.pieces == ("Does x\n\nRuns x.",)
+    if not NPM_DOCS_FALLBACK.is_dir():
+        assert npm_docs_dir(str(tmp_path / "nowhere" / "npm")) is None
+    missing = dataclasses.replace(quick, prose=tuple(dataclasses.replace(c, documents=None) if c.key == "npm" else c for c in quick.prose))
+    run = measure(Untouched(), missing, per_ticket=4)
+    assert "npm" not in run.prose
+    text, failures = format_report(missing, run, seed=SEED)
+    assert re.search(r"^  npm's documentation \(ships with node\) +not available on this machine$", text, re.M), text
+    assert failures == format_report(quick, measure(Untouched(), quick, per_ticket=4), seed=SEED)[1]  # no failure of its own
 
 
 # --- the harness sees leaks ----------------------------------------------------------------------------
@@ -243,12 +286,12 @@ def test_a_redactor_that_removes_nothing_leaks_everything_and_keeps_every_fact(q
         for snippet, outcome in outcomes:
             assert {s for s, _ in outcome.leaked} == set(snippet.secrets), (corpus, snippet)
             assert not outcome.lost
-    assert run.prose_words > 0 and run.prose_taken == 0
+    assert run.prose["packages"].words > 0 and all(p.taken == 0 for p in run.prose.values())
     text, failures = format_report(quick, run, seed=SEED, examples=1)
     assert re.search(r"^  greeting +(\d+)/\1 +100\.0% +≤5% ✗", text, re.M), text
     assert re.search(r"^  IBAN +(\d+)/\1 +100\.0% +0 ✗", text, re.M)
     assert re.search(r"^  HTTP status phrase +(\d+)/\1 +100\.0% +≥98% ✓", text, re.M)
-    assert re.search(r"^  PERSON/ORG found per 1,000 words +0\.0 ", text, re.M)
+    assert re.search(r"^  installed packages' descriptions +0\.0 ", text, re.M)
     assert "HELD-OUT names" in text and failures > 30
 
 
@@ -261,7 +304,7 @@ def test_a_redactor_that_removes_every_word_leaks_nothing_and_keeps_nothing(quic
     text, _ = format_report(quick, run, seed=SEED)
     assert re.search(r"^  greeting +0/\d+ +0\.0% +≤5% ✓", text, re.M)
     assert re.search(r"^  all facts but public endpoints +0/\d+ +0\.0% +≥98% ✗", text, re.M)
-    assert re.search(r"^  PERSON/ORG found per 1,000 words +\d{3,}\.\d .*✗", text, re.M)
+    assert re.search(r"^  installed packages' descriptions +\d{3,}\.\d .*✗", text, re.M)
 
 
 def test_held_out_values_are_never_shown(quick: Corpora) -> None:
@@ -294,7 +337,8 @@ def test_eval_command_runs_the_real_redactor_on_tiny_corpora() -> None:
     assert result.returncode in (0, 1), result.stderr[-2000:]
     out = result.stdout
     assert out.startswith("Redaction on text nobody here wrote (issue 11): seed 11")
-    for line in ("greeting", "name in an identifier", "IBAN", "S3 bucket", "PERSON", "HTTP status phrase", "PERSON/ORG found per 1,000 words"):
+    for line in ("greeting", "name in an identifier", "IBAN", "S3 bucket", "PERSON", "HTTP status phrase", "installed packages' descriptions"):
         assert re.search(rf"^  {re.escape(line)} ", out, re.M), line
+    assert re.search(r"^  npm's documentation \(ships with node\) +(\d+\.\d \(|not available on this machine)", out, re.M)
     assert "HELD-OUT" not in out  # only with --final
     assert "Redaction evaluation: seed 1234, 2 tickets" in out

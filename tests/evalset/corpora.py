@@ -5,7 +5,11 @@ facts) go through `redact_ticket`: each snippet is one comment of a ticket
 whose requester, agent and organisation Zendesk side-loads, so the ticket's
 deny-lists run as in production; the people and organisations planted are
 third parties, on no deny-list, and no two snippets of a ticket share a name
-part. Sentences go through `redact_text`, the packages' prose in pieces too.
+part. Sentences go through `redact_text`, and so does the technical prose in
+pieces: two corpora, `prose_words` each, the installed packages' descriptions
+(their sample data names people) and npm's documentation (it names no one, so
+what is taken there is over-redaction alone; absent where npm is not
+installed). See tests/evalset/prose.py.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ from tests.evalset.names import (
     mimesis_companies,
     mimesis_people,
 )
-from tests.evalset.prose import Document, installed_documents
+from tests.evalset.prose import ProseCorpus, prose_corpora
 from tests.evalset.sentences import sentence_snippets
 from tests.evalset.snippets import Snippet
 from tests.evalset.structured import KINDS, org_slugs, structured_snippet
@@ -54,7 +58,7 @@ class Sizes:
     per_fact: int = 60  # facts per kind
     sentences_person: int = 300
     sentences_per_kind: int = 60
-    prose_words: int = 40_000
+    prose_words: int = 40_000  # per prose corpus
     per_ticket: int = 6
 
 
@@ -73,7 +77,7 @@ class Corpora:
     structured: tuple[Snippet, ...]
     facts: tuple[Snippet, ...]
     sentences: tuple[Snippet, ...]
-    prose: tuple[Document, ...]
+    prose: tuple[ProseCorpus, ...]  # the packages' descriptions, npm's documentation
 
 
 def _cycle(templates: Sequence[str], rng: Random) -> Iterator[str]:
@@ -144,7 +148,7 @@ def build(seed: int, sizes: Sizes = DEFAULT_SIZES, final: bool = False) -> Corpo
         structured=tuple(structured_snippets(seed, sizes)),
         facts=tuple(fact_snippets(seed, sizes)),
         sentences=tuple(sentence_snippets(sentence_people, seed, sizes.sentences_person, sizes.sentences_per_kind)),
-        prose=tuple(installed_documents(sizes.prose_words)),
+        prose=prose_corpora(sizes.prose_words),
     )
 
 
