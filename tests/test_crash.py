@@ -43,6 +43,11 @@ from tests.conftest import cli_env, client_for, git
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(scope="module")
+def redactor(remembering_redactor):  # how tickets travel is under test here, not how they are redacted
+    return remembering_redactor
+
+
 @dataclass(frozen=True)
 class Snapshot:
     tree: str
