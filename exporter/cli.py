@@ -395,8 +395,12 @@ def demo(
                 typer.echo(f"export {name}={value}")
             typer.echo("# then: ticket-archive check --archive ./demo-archive   (Ctrl-C here stops the fake)")
             sys.stdout.flush()
+            stopped = threading.Event()  # never set: the loop ends with Ctrl-C
             try:
-                threading.Event().wait()
+                # In steps, not one endless wait: Ctrl-C can land on a request thread, and then
+                # its KeyboardInterrupt is raised only when the main thread's wait returns.
+                while not stopped.wait(0.2):
+                    pass
             except KeyboardInterrupt:
                 typer.echo("fake Zendesk stopped", err=True)
         return

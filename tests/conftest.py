@@ -12,6 +12,7 @@ import pytest
 from exporter.budget import RateBudget
 from exporter.client import RetryPolicy, ZendeskClient
 from exporter.config import ZendeskConfig
+from tests.support import RememberingRedactor
 
 if TYPE_CHECKING:
     from exporter.fake import FakeZendesk
@@ -19,11 +20,23 @@ if TYPE_CHECKING:
 
 
 @pytest.fixture(scope="session")
-def redactor():
+def loaded_redactor():
     """The real Presidio pipeline on the real spaCy model; slow to load, so once per run."""
     from redaction import Redactor
 
     return Redactor()
+
+
+@pytest.fixture(scope="session")
+def redactor(loaded_redactor):
+    """The real redactor; the modules that test how tickets travel override it with the next one."""
+    return loaded_redactor
+
+
+@pytest.fixture(scope="session")
+def remembering_redactor(loaded_redactor) -> RememberingRedactor:
+    """The same redactor, reusing its result for a ticket it has already redacted (tests.support)."""
+    return RememberingRedactor(loaded_redactor)
 
 
 @pytest.fixture(scope="session")

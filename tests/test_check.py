@@ -75,7 +75,12 @@ def served() -> Iterator[dict[str, str]]:
         yield env
     finally:
         process.send_signal(signal.SIGINT)
-        _, stderr = process.communicate(timeout=30)
+        try:
+            _, stderr = process.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()  # not left serving after the run
+            process.communicate()
+            raise
         assert process.returncode == 0 and "fake Zendesk stopped" in stderr
 
 

@@ -16,6 +16,11 @@ from tests.conftest import client_for, git
 from tests.test_cli import run_cli
 
 
+@pytest.fixture(scope="module")
+def redactor(remembering_redactor):  # how tickets travel is under test here, not how they are redacted
+    return remembering_redactor
+
+
 def archived(archive: Archive) -> dict[int, list[Path]]:
     found: dict[int, list[Path]] = {}
     for path in sorted(archive.path.glob("tickets/*/*/*.md")):

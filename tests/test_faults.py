@@ -36,6 +36,11 @@ ROOT = Path(__file__).resolve().parent.parent
 EXPORT = "/api/v2/incremental/tickets/cursor"
 
 
+@pytest.fixture(scope="module")
+def redactor(remembering_redactor):  # how tickets travel is under test here, not how they are redacted
+    return remembering_redactor
+
+
 def new_fake(**kw) -> FakeZendesk:
     return FakeZendesk(dataset=build_dataset(tickets=12, seed=31, big_log=False), **kw)
 

@@ -25,6 +25,11 @@ from tests.sourcegraph_query import matching_files, search_problems
 ISSUE = "https://github.com/sourcegraph/sourcegraph/issues/46973"
 
 
+@pytest.fixture(scope="module")
+def redactor(remembering_redactor):  # how tickets travel is under test here, not how they are redacted
+    return remembering_redactor
+
+
 def with_note(ticket, text: str):
     """The ticket with one more internal agent note."""
     note = RedactedComment(ticket.comments[-1].created_at, "Ann Agent", "agent", False, text)

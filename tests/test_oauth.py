@@ -27,6 +27,11 @@ ROOT = Path(__file__).resolve().parents[1]
 TOKENS = "/oauth/tokens"
 
 
+@pytest.fixture(scope="module")
+def redactor(remembering_redactor):  # how tickets travel is under test here, not how they are redacted
+    return remembering_redactor
+
+
 @pytest.fixture
 def oauth() -> FakeOAuth:
     return FakeOAuth(client_secret="cs-5ecret-1a2b3c4d5e6f7a8b9c0d")

@@ -21,6 +21,11 @@ from tests.conftest import client_for, git
 pytestmark = pytest.mark.slow
 
 
+@pytest.fixture(scope="module")
+def redactor(remembering_redactor):  # how tickets travel is under test here, not how they are redacted
+    return remembering_redactor
+
+
 def note(archive: Archive, ticket_id: int) -> Path:
     (path,) = archive.path.glob(f"tickets/*/*/{ticket_id}.md")
     return path

@@ -32,6 +32,11 @@ REPO = "github.com/acme/support-cases"
 QUICK = RetryPolicy(max_attempts=3, backoff_initial=0.01, backoff_max=0.02, jitter=0.0, default_retry_after=5.0)
 
 
+@pytest.fixture(scope="module")
+def redactor(remembering_redactor):  # how tickets travel is under test here, not how they are redacted
+    return remembering_redactor
+
+
 @pytest.fixture
 def archive(tmp_path: Path) -> Path:
     store = Archive(tmp_path / "archive").open()

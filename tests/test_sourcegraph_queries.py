@@ -33,6 +33,11 @@ _SPAN = re.compile(r"(?<!`)`([^`\n]+)`(?!`)")
 _ROW = re.compile(r"^\| (.+?) \| (\d+) \| `(.+)` \|$", re.M)
 
 
+@pytest.fixture(scope="module")
+def redactor(remembering_redactor):  # how tickets travel is under test here, not how they are redacted
+    return remembering_redactor
+
+
 def sourcegraph_spans(markdown: str) -> list[str]:
     """Inline code that is a Sourcegraph query: two terms or more, one of the filters these queries rely on."""
     return [

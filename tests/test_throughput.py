@@ -24,6 +24,11 @@ EVENTS = "/api/v2/incremental/ticket_events.json"
 
 
 @pytest.fixture(scope="module")
+def redactor(remembering_redactor):  # how tickets travel is under test here, not how they are redacted
+    return remembering_redactor
+
+
+@pytest.fixture(scope="module")
 def bigger() -> Iterator[FakeZendesk]:
     """Read-only: 150 tickets, about 900 updates, so a walk spans many small events pages."""
     with FakeZendesk(dataset=build_dataset(tickets=150, seed=5, big_log=False)) as server:
