@@ -314,7 +314,7 @@ PLACES: tuple[Place, ...] = (
         "antecedent",
         _compile(
             rf"(?:^|(?<=[.!?][ \t])|(?<=[.!?][ \t]{{2}}))[ \t>\"“]*{_n()}"
-            rf"(?={_NO_HE}{{0,120}}\b(?i:{_HE_SHE})\b|{_NO_HE}{{0,120}}[.!?][ \t]{{1,2}}{_NO_HE}{{0,120}}\b(?i:{_HE_SHE})\b)"
+            rf"(?={_NO_HE}{{0,120}}?\b(?i:{_HE_SHE})\b|{_NO_HE}{{0,120}}?[.!?][ \t]{{1,2}}{_NO_HE}{{0,120}}?\b(?i:{_HE_SHE})\b)"
         ),
         WEAK,
         lower=True,

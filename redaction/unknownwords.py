@@ -7,6 +7,7 @@ can ("why is Vetrana so quiet"), names someone or something of the customer's.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Callable
 
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -21,9 +22,11 @@ NAME_TOKEN = re.compile(r"^[^\W\d_]+(?:['’.\-][^\W\d_]*)*\.?$")
 IDENTIFIER = re.compile(r"^(?!(?:Mc|Mac|De|Di|Da|Du|La|Le|Van|Von)[A-Z][a-z]+$).*[a-z][A-Z]|^[A-Z]{2,}[a-z]|\.[a-z]{2,}")
 
 
+@lru_cache(maxsize=1 << 16)
 def is_unknown(word: str, lower: bool, never: frozenset[str], kept: frozenset[str] = frozenset()) -> bool:
     """`word` is known to no lexicon; capitalized, not an acronym or an identifier, unless `lower`.
-    `never`: folded words that are never names (tools, allowed terms); `kept`: kept agents' names."""
+    `never`: folded words that are never names (tools, allowed terms); `kept`: kept agents' names.
+    Cached: tickets ask about the same words, and a frozenset keeps its hash."""
     if len(word) < 3 or not NAME_TOKEN.match(word) or word.endswith("."):
         return False
     if not lower and (not word[0].isupper() or word.isupper() or IDENTIFIER.search(word)):
