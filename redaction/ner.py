@@ -87,6 +87,8 @@ class NerPolicy:
     def __init__(self, allow_terms: Iterable[str], kept_names: frozenset[str] = frozenset(), lists: NameLists | None = None):
         self._never = frozenset(t.casefold() for t in allow_terms) | TECH_WORDS
         self._kept = kept_names
+        # The same names folded like every word the unknown-word and listed-name tests fold ("Tomás" -> "tomas").
+        self._kept_folded = frozenset(fold(k) for k in kept_names)
         self._lists = lists or name_lists()
 
     def with_kept_names(self, kept_names: frozenset[str]) -> "NerPolicy":
@@ -167,7 +169,7 @@ class NerPolicy:
             and folded not in PRODUCT_WORDS
             and folded not in NOT_NAME_WORDS
             and folded not in STOP_WORDS
-            and folded not in self._kept
+            and folded not in self._kept_folded
             and not is_software(word)
         )
 
@@ -236,6 +238,7 @@ class NerPolicy:
         return (
             (self._lists.plain_first(word) or self._lists.plain_last(word))
             and folded not in self._never
+            and folded not in self._kept_folded
             and folded not in STOP_WORDS
             and folded not in NOT_NAME_WORDS
             and not lexicon().is_common_abroad(word)
@@ -243,7 +246,7 @@ class NerPolicy:
         )
 
     def _unknown(self, word: str, lower: bool) -> bool:
-        return is_unknown(word, lower, self._never, self._kept)
+        return is_unknown(word, lower, self._never, self._kept_folded)
 
     def _words(self, text: str, start: int, end: int) -> list[tuple[int, int, str]]:
         words = []
@@ -339,7 +342,7 @@ class NerPolicy:
         if not word[:1].isupper() or (len(word) > 1 and word.isupper()) or IDENTIFIER.search(word):
             return False
         folded = fold(word)
-        return not (folded in NOT_NAME_WORDS or folded in self._never or folded in self._kept or folded in STOP_WORDS)
+        return not (folded in NOT_NAME_WORDS or folded in self._never or folded in self._kept_folded or folded in STOP_WORDS)
 
     def _not_name(self, word: str) -> bool:
         folded = word.casefold()

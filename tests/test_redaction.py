@@ -597,3 +597,12 @@ def test_the_scanner_knows_the_tickets_people_when_given_the_ticket() -> None:
     text = "Thanks, Oluwaseun; the Initrode team agrees."
     assert scanner.scan(text) == []
     assert {f.type for f in scanner.for_ticket(planted_ticket())(text)} == {"PERSON", "ORG"}
+
+
+@pytest.mark.slow
+def test_a_kept_agents_name_with_an_accent_stays_where_the_customer_writes_it(redactor: Redactor) -> None:
+    # Every finder folds accents ("Tomás" -> "tomas"); the kept names must be looked up folded too.
+    agent = dataclasses.replace(AGENT, name="Tomás Quirado")
+    ticket = small_ticket("Thanks Tomás, all good now. I think Tomás fixed it.", users={REQUESTER.id: REQUESTER, agent.id: agent})
+    body = redactor.redact_ticket(ticket).comments[0].body
+    assert body == "Thanks Tomás, all good now. I think Tomás fixed it."
