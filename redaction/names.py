@@ -33,15 +33,13 @@ from typing import Iterable, Iterator
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from redaction.english import fold, lexicon
+from redaction.english import WORD, fold, lexicon
 from redaction.software import is_software
 from redaction.tools import tool_place
 from redaction.unknownwords import is_unknown
 from redaction.vocabulary import COMMON_WORDS, NOT_NAME_WORDS, PRODUCT_WORDS, TECH_WORDS
 
 _DATA = Path(__file__).with_name("data")
-# A name word: letters, inner apostrophes and hyphens (O'Connor, Anne-Marie, García).
-WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 # Lower-case particles inside family names.
 PARTICLES = frozenset("van von der den de da di del della dos das du la le ter ten bin ibn al el st".split())
 _GAP = re.compile(r"[ \t]{1,2}")

@@ -22,9 +22,9 @@ from typing import Iterable
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from redaction.english import lexicon
-from redaction.names import WORD, NameLists, fold, name_lists
+from redaction.names import NameLists, fold, name_lists
 from redaction.software import is_software
-from redaction.tools import tool_place
+from redaction.tools import WORD_AFTER, WORD_BEFORE, tool_place
 from redaction.unknownwords import IDENTIFIER, NAME_TOKEN, is_unknown
 from redaction.vocabulary import (
     COMMON_WORDS,
@@ -50,11 +50,8 @@ _TOKEN = re.compile(r"\S+")
 _LINE = re.compile(r"[^\n]+")
 _PUNCT = ".,;:!?()[]{}\"'`<>*|/\\"
 _ENDINGS = frozenset(e.strip(".") for e in CORPORATE_ENDINGS)
-# The word right before / after an NER span, on the same line, one or two spaces away.
-_PREVIOUS = re.compile(r"(?<![^\W\d_])(" + WORD.pattern + r")[ \t]{1,2}\Z")
 # A lower-case word and a space just before: a capitalized word here is not capitalized for starting a sentence.
 _MID_SENTENCE = re.compile(r"(?<![^\W\d_])[a-z][a-z]*[ \t]{1,2}\Z")
-_NEXT = re.compile(r"[ \t]{1,2}(" + WORD.pattern + r")(?![^\W\d_])")
 _GLUE = frozenset("@./\\_-:=$%#&+~*`")
 _PLAIN = re.compile(r"(?<![\w./\\=:@`$-])[^\W\d_]+(?![\w/\\=@`(-])")
 _LOWER = r"[^\W\d_A-Z][^\W\d_]{2,}"
@@ -159,18 +156,12 @@ class NerPolicy:
     def _listed(self, word: str) -> bool:
         """A listed name the lists do not mark as an English word ("Michener", "Fatimah"), and no tool:
         the model calls many of them organizations. Not for places: towns bear family names too."""
-        folded = fold(word)
         return (
-            (self._lists.plain_first(word) or self._lists.plain_last(word))
-            and word[:1].isupper()
+            word[:1].isupper()
             and not word.isupper()
             and NAME_TOKEN.match(word) is not None
-            and folded not in self._never
-            and folded not in PRODUCT_WORDS
-            and folded not in NOT_NAME_WORDS
-            and folded not in STOP_WORDS
-            and folded not in self._kept_folded
-            and not is_software(word)
+            and fold(word) not in PRODUCT_WORDS
+            and self._plain_listed(word)
         )
 
     def lower_case_names(self, text: str) -> list[tuple[int, int]]:
@@ -232,8 +223,10 @@ class NerPolicy:
     def _lower_name(self, word: str) -> bool:
         """No word of any lexicon, or a listed name the lists do not mark as an English word
         ("kornelia", "hermann": WordNet lists proper names too, so its word says nothing here)."""
-        if self._unknown(word, True):
-            return True
+        return self._unknown(word, True) or (self._plain_listed(word) and not lexicon().is_common_abroad(word))
+
+    def _plain_listed(self, word: str) -> bool:
+        """On the name lists, not marked there as an English word, and no tool, stop word or kept agent's name."""
         folded = fold(word)
         return (
             (self._lists.plain_first(word) or self._lists.plain_last(word))
@@ -241,7 +234,6 @@ class NerPolicy:
             and folded not in self._kept_folded
             and folded not in STOP_WORDS
             and folded not in NOT_NAME_WORDS
-            and not lexicon().is_common_abroad(word)
             and not is_software(word)
         )
 
@@ -315,7 +307,7 @@ class NerPolicy:
 
     def _extend(self, text: str, start: int, end: int) -> tuple[int, int]:
         """Take in a given name just before ("Beatriz" + NER's "Schmidt") or a family name just after."""
-        before = _PREVIOUS.search(text, max(0, start - 40), start)
+        before = WORD_BEFORE.search(text, max(0, start - 40), start)
         if before and not (before.start(1) and text[before.start(1) - 1] in _GLUE):
             word, span = before.group(1), text[start:end]
             # A listed name before; or an uncommon capitalized word before a family name ("Pradeep Xu")
@@ -327,7 +319,7 @@ class NerPolicy:
                 or (uncommon and (self._lists.plain_last(span) or _MID_SENTENCE.search(text, max(0, before.start(1) - 30), before.start(1))))
             ):
                 start = before.start(1)
-        after = _NEXT.match(text, end)
+        after = WORD_AFTER.match(text, end)
         if after and not (after.end() < len(text) and text[after.end()] in _GLUE):
             word = after.group(1)
             first = text[start:end]

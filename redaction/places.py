@@ -29,7 +29,8 @@ _NAMES = (
 _ORGS = rf"(?<![^\W\d_]){_W}(?:[ \t]{_W}){{0,2}}"
 # A line of talk after a speaker's colon: a sentence, perhaps quoted, to the line's end.
 _LINE_OF_TALK = r"[ \t]*[\"“]?[^\W\d_a-z][^\n]*[ \t][^\n]*"
-_SPEAKER = rf"[ \t]*{_W}(?:[ \t]{_W})?"
+# A speaker opening a line of talk: one or two words before the colon.
+_SPEAKER = rf"{_W}(?:[ \t]{_W})?"
 _TIME = r"\[?(?:\d{4}-\d\d-\d\d[ T])?\d{1,2}:\d\d(?::\d\d)?(?:[ \t]?[AaPp]\.?[Mm]\.?)?\]?"
 _TITLE_PREFIX = r"(?:mr|mrs|ms|mx|miss|dr|prof|herr|frau|pan|pani|sr|sra|srta|mme|mlle|sig|sig\.ra)\.?[ \t]+"
 # A title on its own says a name follows, when it is written as one: "Ms. Dama", "ms. dama", "Herr Brandt".
@@ -237,8 +238,10 @@ PLACES: tuple[Place, ...] = (
         lower=True,
     ),
     # A dialogue: two lines in a row open with a speaker and a colon, then a sentence ("Berna: What a day.").
-    # Either line's speaker, the first by what follows it, the second by what stands before it.
-    Place("chat", _compile(rf"^[ \t]*{_n()}:{_LINE_OF_TALK}\n(?={_SPEAKER}:{_LINE_OF_TALK})"), STRONG, lower=True),
+    # Either line's speaker, the first by what follows it, the second by what stands before it. Strong and
+    # in lower case too, because each line holds a sentence of two words or more; the weak "speaker"
+    # places below take capitalized speakers before shorter lines ("Anna: Thanks!").
+    Place("chat", _compile(rf"^[ \t]*{_n()}:{_LINE_OF_TALK}\n(?=[ \t]*{_SPEAKER}:{_LINE_OF_TALK})"), STRONG, lower=True),
     Place("chat", _compile(rf"^[ \t]*{_SPEAKER}:{_LINE_OF_TALK}\n[ \t]*{_n()}:(?={_LINE_OF_TALK})"), STRONG, lower=True),
     Place("git", _compile(rf"^[ \t]*(?:{_TRAILERS})[ \t]*:[ \t]*{_n()}[ \t]*(?=<|$)"), STRONG, certain=True),
     Place("git", _compile(rf"^[ \t]*[0-9a-f]{{7,40}}[ \t]+(?:-[ \t]+)?\(?{_n()}[ \t]+(?=\d{{4}}-\d\d-\d\d|<|\()"), STRONG),
@@ -334,8 +337,8 @@ PLACES: tuple[Place, ...] = (
     ),
     # A speaker's line without a time: "Anna: "Who are you?"", or one of two such lines in a row.
     Place("speaker", _compile(rf"^[ \t>]*{_UPPER}{_n()}[ \t]*:[ \t]?(?=[\"“])"), WEAK),
-    Place("speaker", _compile(rf"^[ \t>]*{_UPPER}{_n()}[ \t]*:[ \t]?(?=[A-Z][^\n]*\n[ \t>]*{_UPPER}{_W}(?:[ \t]{_W})?[ \t]*:[ \t]?[\"“A-Z])"), WEAK),
-    Place("speaker", _compile(rf"^(?=[ \t>]*{_UPPER}{_W}(?:[ \t]{_W})?[ \t]*:[ \t]?[\"“A-Z][^\n]*\n[ \t>]*{_UPPER}{_n()}[ \t]*:[ \t]?[\"“A-Z])"), WEAK),
+    Place("speaker", _compile(rf"^[ \t>]*{_UPPER}{_n()}[ \t]*:[ \t]?(?=[A-Z][^\n]*\n[ \t>]*{_UPPER}{_SPEAKER}[ \t]*:[ \t]?[\"“A-Z])"), WEAK),
+    Place("speaker", _compile(rf"^(?=[ \t>]*{_UPPER}{_SPEAKER}[ \t]*:[ \t]?[\"“A-Z][^\n]*\n[ \t>]*{_UPPER}{_n()}[ \t]*:[ \t]?[\"“A-Z])"), WEAK),
     Place("third party", _compile(rf"(?i:\b(?:{_BEFORE}))[ \t]+(?i:{_TITLE_PREFIX})?{_n()}"), WEAK),
     Place(
         "third party",

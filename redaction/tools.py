@@ -9,20 +9,21 @@ from __future__ import annotations
 
 import re
 
+from redaction.english import WORD
 from redaction.vocabulary import TOOL_NOUNS, TOOL_VERBS
 
-_WORD = r"[^\W\d_]+(?:['’\-][^\W\d_]+)*"
-_BEFORE = re.compile(r"(?<![^\W\d_])(" + _WORD + r")[ \t]{1,2}\Z")
-_AFTER = re.compile(r"[ \t]{1,2}(" + _WORD + r")(?![^\W\d_])")
+# The word right before / after a span, on the same line, one or two spaces away.
+WORD_BEFORE = re.compile(r"(?<![^\W\d_])(" + WORD.pattern + r")[ \t]{1,2}\Z")
+WORD_AFTER = re.compile(r"[ \t]{1,2}(" + WORD.pattern + r")(?![^\W\d_])")
 
 
 def tool_place(text: str, start: int, end: int) -> bool:
-    after = _AFTER.match(text, end)
+    after = WORD_AFTER.match(text, end)
     if after:
         noun = after.group(1)
         if noun.islower() or noun.isupper():  # "Kyverno policies", "Travis CI"; not "Kyverno Smith"
             noun = noun.lower()
             if noun in TOOL_NOUNS or noun.removesuffix("s") in TOOL_NOUNS:
                 return True
-    before = _BEFORE.search(text, max(0, start - 40), start)
+    before = WORD_BEFORE.search(text, max(0, start - 40), start)
     return bool(before and before.group(1) in TOOL_VERBS)
